@@ -1,0 +1,5 @@
+"""kpi (in progress)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

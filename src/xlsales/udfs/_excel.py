@@ -1,0 +1,121 @@
+"""The Excel side of a UDF: declaration (xlwings decorators and French help), element-wise
+calls over ranges, and conversion of results and errors to what a cell can show.
+
+Only the options that classic xlwings (Windows, COM) and xlwings Lite / Server (Office.js)
+both accept are used: ``func()`` with no option, ``arg(name, ndim=2, doc=...)``. Every argument
+arrives as a list of rows (``ndim=2``), so a column in gives a column out.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+
+import numpy as np
+import xlwings as xw
+
+from ..core.errors import NotAvailableError, SalesMathError
+
+__all__ = ["excel_function", "elementwise", "to_excel", "UDF_REGISTRY"]
+
+#: Every UDF declared with :func:`excel_function`, by Excel name (filled at import time).
+UDF_REGISTRY: dict[str, "object"] = {}
+
+
+def excel_function(description: str, **arg_docs: str):
+    """Declare an Excel function.
+
+    Parameters
+    ----------
+    description : str
+        One line in French, then " — " and the English line (shown by the function wizard).
+    **arg_docs : str
+        One description per argument of the decorated function (all are required).
+
+    The decorated body may raise :class:`~xlsales.core.errors.SalesMathError` (shown as its Excel
+    error value) or any exception (shown as ``#VALUE!``): the cell never gets a traceback.
+    """
+
+    def decorate(body):
+        names = list(inspect.signature(body).parameters)
+        missing = [n for n in names if n not in arg_docs]
+        extra = [n for n in arg_docs if n not in names]
+        if missing or extra:
+            raise TypeError(f"{body.__name__}: docs missing for {missing}, unknown {extra}")
+
+        @functools.wraps(body)
+        def udf(*args, **kwargs):
+            try:
+                return to_excel(body(*args, **kwargs))
+            except SalesMathError as error:
+                return error.excel
+            except (ValueError, TypeError, ArithmeticError, IndexError, KeyError, OverflowError):
+                return "#VALUE!"
+            except Exception:  # never a traceback into a cell
+                return "#VALUE!"
+
+        udf.__doc__ = description
+        udf.__xlsales_body__ = body
+        # xlwings reads the docstring when the first decorator runs: set it before.
+        for name in reversed(names):
+            udf = xw.arg(name, ndim=2, doc=arg_docs[name])(udf)
+        udf = xw.func(udf)
+        UDF_REGISTRY[body.__name__] = udf
+        return udf
+
+    return decorate
+
+
+def elementwise(core_function, **arguments):
+    """Call a broadcasting core function on converted arguments (numbers or 2-D arrays).
+
+    Scalars give a scalar. With ranges, the result has the broadcast shape; a position the core
+    marked invalid (``nan``) gets the Excel error the scalar call raises for that position.
+    """
+    values = {k: (np.asarray(v, dtype=float) if not np.isscalar(v) else v) for k, v in arguments.items()}
+    if all(np.ndim(v) == 0 for v in values.values()):
+        return core_function(**values)
+    try:
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+    except ValueError:
+        raise NotAvailableError("plages de tailles différentes") from None
+    result = np.asarray(core_function(**values), dtype=float)
+    bad = np.argwhere(~np.isfinite(result))
+    if bad.size == 0:
+        return result
+    out = result.astype(object)
+    broadcast = {k: np.broadcast_to(v, shape) for k, v in values.items()}
+    for index in map(tuple, bad):
+        try:
+            core_function(**{k: float(v[index]) for k, v in broadcast.items()})
+            out[index] = "#NUM!"
+        except SalesMathError as error:
+            out[index] = error.excel
+    return out
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else "#NUM!"
+    return value
+
+
+def to_excel(result):
+    """Convert a core result to cell values: a scalar, or a 2-D list (1-D results become a column)."""
+    if isinstance(result, (list, tuple)):
+        result = np.asarray(result, dtype=object)
+    if isinstance(result, np.ndarray):
+        if result.ndim == 0:
+            return _cell(result.item())
+        if result.ndim == 1:
+            result = result.reshape(-1, 1)
+        if result.size == 1:
+            return _cell(result.item())
+        return [[_cell(v) for v in row] for row in result.tolist()]
+    return _cell(result)

@@ -1,0 +1,3 @@
+"""Excel functions — costs (in progress)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Excel functions — customers (in progress)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Excel functions — forecast (in progress)."""
+
+from __future__ import annotations

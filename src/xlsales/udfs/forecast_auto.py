@@ -1,0 +1,3 @@
+"""Excel functions — forecast_auto (in progress)."""
+
+from __future__ import annotations

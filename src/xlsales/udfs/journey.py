@@ -1,0 +1,3 @@
+"""Excel functions — journey (in progress)."""
+
+from __future__ import annotations

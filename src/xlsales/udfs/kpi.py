@@ -1,0 +1,3 @@
+"""Excel functions — kpi (in progress)."""
+
+from __future__ import annotations

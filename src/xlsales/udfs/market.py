@@ -1,0 +1,3 @@
+"""Excel functions — market (in progress)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Excel functions — pay (in progress)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Excel functions — stock (in progress)."""
+
+from __future__ import annotations
