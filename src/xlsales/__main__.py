@@ -1,0 +1,3 @@
+from xlsales.cli import app
+
+app(prog_name="xlsales")
