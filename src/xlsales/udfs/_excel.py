@@ -57,14 +57,44 @@ def excel_function(description: str, **arg_docs: str):
 
         udf.__doc__ = description
         udf.__xlsales_body__ = body
+        udf.__xlsales_arg_docs__ = {name: arg_docs[name] for name in names}
         # xlwings reads the docstring when the first decorator runs: set it before.
         for name in reversed(names):
             udf = xw.arg(name, ndim=2, doc=arg_docs[name])(udf)
         udf = xw.func(udf)
+        _vba_safe_arg_names(udf)
         UDF_REGISTRY[body.__name__] = udf
         return udf
 
     return decorate
+
+
+#: VBA keywords that cannot name a parameter of the wrapper that classic xlwings writes.
+VBA_RESERVED = frozenset(
+    """and as attribute boolean byref byte byval call case cbool cbyte ccur cdate cdbl cdec cint clng
+    clnglng clngptr const csng cstr currency cvar cverr date decimal declare defbool defbyte defcur
+    defdate defdbl defdec defint deflng deflnglng deflngptr defobj defsng defstr defvar dim do double
+    each else elseif empty end endif enum eqv erase error event exit false for friend function get
+    global gosub goto if imp implements in integer is let like long longlong longptr loop lset me mod
+    new next not nothing null object on option optional or paramarray preserve private property public
+    raiseevent redim rem resume return rset select set single static step stop string sub then to
+    true type typeof until variant wend while with withevents xor""".split()
+)
+
+
+def _vba_safe_arg_names(udf) -> None:
+    """Classic xlwings only: rename a parameter called like a VBA keyword (``new`` → ``new_``).
+
+    Classic xlwings declares ``Function NAME(arg, ...)`` in VBA from the Python names; a keyword
+    there breaks the whole imported module. Arguments are passed by position, so only the VBA
+    text changes. The Office.js metadata has no ``sub`` key and is left alone.
+    """
+    info = getattr(udf, "__xlfunc__", None)
+    if not isinstance(info, dict) or "sub" not in info:
+        return
+    for arg in info.get("args", ()):
+        if arg.get("name", "").lower() in VBA_RESERVED:
+            arg["name"] = arg["name"] + "_"
 
 
 def elementwise(core_function, **arguments):
