@@ -280,6 +280,8 @@ def price_ht(price_ttc, vat_rate=0.2):
 
 
 def _discount_rates(discounts, name):
+    if discounts is None:
+        return np.zeros(0)
     d = as_series(discounts, name, min_length=0)
     if np.any(d < 0) or np.any(d >= 1):
         raise DomainError("chaque réduction doit être comprise entre 0 et 1 (exclu)", name)
@@ -335,15 +337,15 @@ def _pct(rate: float) -> str:
     return f"{text} %"
 
 
-def invoice(gross, commercial_discounts=(), shipping=0.0, cash_discount=0.0, vat_rate=0.2):
+def invoice(gross, commercial_discounts_range=(), shipping=0.0, cash_discount=0.0, vat_rate=0.2):
     """The invoice chain (chaîne de facturation): brut → net commercial → net financier → TTC.
 
     Parameters
     ----------
     gross : float
         Gross amount HT (montant brut).
-    commercial_discounts : sequence of float, optional
-        Rabais, remise, ristourne rates in cascade, each on the previous net.
+    commercial_discounts_range : sequence of float, optional
+        Rabais, remise, ristourne rates in cascade, each on the previous net (``None``: none).
     shipping : float, default 0
         Shipping charged HT (port), added after the commercial reductions.
     cash_discount : float, default 0
@@ -382,7 +384,7 @@ def invoice(gross, commercial_discounts=(), shipping=0.0, cash_discount=0.0, vat
         raise BadValueError("un seul montant brut est attendu", "gross")
     if g < 0:
         raise DomainError("montant brut négatif", "gross")
-    d = _discount_rates(commercial_discounts, "commercial_discounts")
+    d = _discount_rates(commercial_discounts_range, "commercial_discounts_range")
     port = float(as_float(shipping, "shipping"))
     e = float(as_float(cash_discount, "cash_discount"))
     t = float(as_float(vat_rate, "vat_rate"))
@@ -394,14 +396,14 @@ def invoice(gross, commercial_discounts=(), shipping=0.0, cash_discount=0.0, vat
         raise DomainError("taux de TVA négatif", "vat_rate")
     rows = [(INVOICE_LABELS["gross"], g)]
     net = g
-    for k, rate in enumerate(d, start=1):
+    for k, rate in enumerate(d.tolist(), start=1):
         reduction = net * rate
-        rows.append((INVOICE_LABELS["discount"].format(k=k, rate=_pct(rate)), -reduction))
+        rows.append((INVOICE_LABELS["discount"].format(k=k, rate=_pct(rate)), 0.0 - reduction))
         net -= reduction
     rows.append((INVOICE_LABELS["net_commercial"], net))
     rows.append((INVOICE_LABELS["shipping"], port))
     escompte = (net + port) * e
-    rows.append((INVOICE_LABELS["cash_discount"].format(rate=_pct(e)), -escompte))
+    rows.append((INVOICE_LABELS["cash_discount"].format(rate=_pct(e)), 0.0 - escompte))
     financial = net + port - escompte
     rows.append((INVOICE_LABELS["net_financial"], financial))
     vat = financial * t
