@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import BadValueError, NotAvailableError, SalesMathError
 
-__all__ = ["as_float", "as_series", "guard", "is_scalar_result", "same_length"]
+__all__ = ["excel_round", "as_float", "as_series", "guard", "is_scalar_result", "same_length"]
 
 
 def as_float(value, name: str) -> np.ndarray:
@@ -89,3 +89,19 @@ def guard(result, checks: Iterable[tuple[np.ndarray, type[SalesMathError], str, 
         mask = np.broadcast_to(np.asarray(mask, dtype=bool), result.shape)
         result[mask] = np.nan
     return result
+
+
+def excel_round(values, digits: int = 2):
+    """Round half away from zero, as Excel's ROUND does (numpy rounds half to even).
+
+    Float noise is removed first (Excel works on 15 significant digits), so that
+    ``excel_round(1.005)`` is 1.01 as in Excel, not 1.0.
+
+    >>> excel_round(11.725), excel_round(-2.5, 0), float(excel_round(1.005))
+    (11.73, -3.0, 1.01)
+    """
+    x = np.asarray(values, dtype=float)
+    scale = 10.0 ** digits
+    scaled = np.round(np.abs(x) * scale, 6)
+    result = np.sign(x) * np.floor(scaled + 0.5) / scale
+    return float(result) if result.ndim == 0 else result

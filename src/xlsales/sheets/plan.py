@@ -1,0 +1,245 @@
+"""A workbook described as data, rendered later to a file (openpyxl) or into a live Excel book (xlwings).
+
+Generators (``xlsales.macros.*``) build a :class:`BookPlan`; renderers turn it into cells. A plan
+never holds a formula by accident: text goes in ``value`` (always written as text, even when it
+starts with ``=``), formulas go in ``formula``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal, Sequence
+
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    get_column_letter,
+    range_boundaries,
+)
+
+from .formats import STYLES
+
+__all__ = [
+    "CellSpec",
+    "TableSpec",
+    "ChartSeries",
+    "ChartSpec",
+    "ConditionalFormat",
+    "Validation",
+    "PrintSetup",
+    "SheetPlan",
+    "BookPlan",
+    "col",
+    "ref",
+    "area",
+    "Formula",
+    "quote_sheet",
+]
+
+Role = Literal["input", "output"]
+
+
+def col(index: int) -> str:
+    """Column letter of a 1-based index (1 → "A")."""
+    return get_column_letter(index)
+
+
+def ref(row: int, column: int, *, absolute: bool = False, sheet: str | None = None) -> str:
+    """A1 reference of (row, column), optionally absolute and sheet-qualified."""
+    letter = col(column)
+    text = f"${letter}${row}" if absolute else f"{letter}{row}"
+    return f"{quote_sheet(sheet)}!{text}" if sheet else text
+
+
+def area(row1: int, col1: int, row2: int, col2: int, *, absolute: bool = True, sheet: str | None = None) -> str:
+    """A1 range reference, absolute by default."""
+    text = f"{ref(row1, col1, absolute=absolute)}:{ref(row2, col2, absolute=absolute)}"
+    return f"{quote_sheet(sheet)}!{text}" if sheet else text
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as written in a formula ('Tableau de bord'!A1)."""
+    if name.replace("_", "").isalnum() and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+@dataclass
+class CellSpec:
+    value: Any = None
+    formula: str | None = None
+    style: str = "default"
+
+    def __post_init__(self):
+        if self.style not in STYLES:
+            raise KeyError(f"unknown style {self.style!r}")
+        if self.formula is not None and not self.formula.startswith("="):
+            self.formula = "=" + self.formula
+
+
+@dataclass
+class TableSpec:
+    name: str
+    ref: str  # "A1:N500" (header row included)
+    style: str = "TableStyleMedium2"
+
+
+@dataclass
+class ChartSeries:
+    values: str  # "'Sheet'!$B$2:$B$37"
+    title: str | None = None
+    categories: str | None = None  # x values for scatter charts
+    secondary: bool = False  # plotted as a line on a secondary axis (Pareto)
+    kind: str | None = None  # override of the chart kind for combo charts ("line")
+
+
+@dataclass
+class ChartSpec:
+    kind: Literal["line", "column", "bar", "pie", "scatter"]
+    title: str
+    anchor: str  # top-left cell, e.g. "H2"
+    series: list[ChartSeries]
+    x_title: str | None = None
+    y_title: str | None = None
+    y_format: str | None = None
+    y2_format: str | None = None
+    width_cm: float = 16.0
+    height_cm: float = 8.0
+    stacked: bool = False
+
+
+@dataclass
+class ConditionalFormat:
+    ref: str
+    kind: Literal["cell_is", "expression", "color_scale", "data_bar"]
+    operator: str | None = None  # cell_is: "lessThan", "greaterThanOrEqual", "between"…
+    formula: Sequence[str] = ()
+    look: Literal["good", "bad", "neutral"] = "good"
+    colors: Sequence[str] = ("F8696B", "FFEB84", "63BE7B")  # color scale: low, mid, high
+
+
+@dataclass
+class Validation:
+    ref: str
+    kind: Literal["decimal", "whole", "list", "date", "textLength"]
+    operator: str | None = "between"
+    formula1: str | None = None
+    formula2: str | None = None
+    prompt: str | None = None
+    error: str | None = None
+    allow_blank: bool = True
+
+
+@dataclass
+class PrintSetup:
+    orientation: Literal["portrait", "landscape"] = "landscape"
+    fit_width: int = 1
+    fit_height: int = 0  # 0 = as many pages as needed
+    title_rows: str | None = None  # "1:4"
+    area: str | None = None
+    header: str | None = None  # centre header text
+    footer: str = "&A — page &P / &N"
+
+
+@dataclass
+class SheetPlan:
+    """One worksheet: cells, layout and decorations."""
+
+    name: str
+    role: Role = "output"
+    cells: dict[tuple[int, int], CellSpec] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+    freeze: str | None = None
+    tables: list[TableSpec] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+    conditional_formats: list[ConditionalFormat] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    protect: bool = True
+    print_setup: PrintSetup = field(default_factory=PrintSetup)
+    tab_color: str | None = None
+    show_gridlines: bool = False
+
+    # -- writing -------------------------------------------------------------------------------
+    def set(self, row: int, column: int, value: Any = None, *, formula: str | None = None, style: str = "default") -> str:
+        """Put a value or a formula in (row, column); returns its A1 address."""
+        if isinstance(value, float) and value != value:  # nan → empty
+            value = None
+        self.cells[(row, column)] = CellSpec(value=value, formula=formula, style=style)
+        return ref(row, column)
+
+    def put(self, address: str, value: Any = None, *, formula: str | None = None, style: str = "default") -> str:
+        letter, row = coordinate_from_string(address)
+        return self.set(row, column_index_from_string(letter), value, formula=formula, style=style)
+
+    def row(self, row: int, column: int, values: Iterable[Any], style: str | Sequence[str] = "default") -> None:
+        """Write values left to right; a value that is a ``Formula`` goes in as a formula."""
+        values = list(values)
+        styles = [style] * len(values) if isinstance(style, str) else list(style)
+        for offset, (value, cell_style) in enumerate(zip(values, styles)):
+            if isinstance(value, Formula):
+                self.set(row, column + offset, formula=value.text, style=cell_style)
+            else:
+                self.set(row, column + offset, value, style=cell_style)
+
+    def title(self, text: str, subtitle: str | None = None) -> None:
+        self.set(1, 1, text, style="title")
+        if subtitle:
+            self.set(2, 1, subtitle, style="subtitle")
+
+    # -- reading (tests, renderers) --------------------------------------------------------------
+    def at(self, address: str) -> CellSpec:
+        letter, row = coordinate_from_string(address)
+        return self.cells[(row, column_index_from_string(letter))]
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=1)
+
+    @property
+    def max_column(self) -> int:
+        return max((c for _, c in self.cells), default=1)
+
+
+class Formula:
+    """Marks a formula inside :meth:`SheetPlan.row` values."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text if text.startswith("=") else "=" + text
+
+    def __repr__(self) -> str:
+        return f"Formula({self.text!r})"
+
+
+@dataclass
+class BookPlan:
+    """A whole workbook."""
+
+    sheets: list[SheetPlan] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # defined names → "'Sheet'!$A$1"
+    title: str = ""
+    active: str | None = None
+
+    def add(self, sheet: SheetPlan) -> SheetPlan:
+        if any(s.name == sheet.name for s in self.sheets):
+            raise ValueError(f"duplicate sheet {sheet.name!r}")
+        self.sheets.append(sheet)
+        return sheet
+
+    def sheet(self, name: str) -> SheetPlan:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def table_bounds(reference: str) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) of an A1 range."""
+    return range_boundaries(reference.replace("$", "").split("!")[-1])
+
+
+def excel_date(value: dt.date | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
