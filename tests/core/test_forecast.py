@@ -580,3 +580,15 @@ def test_french_option_names_and_defaults():
                     seasonal_coefficients(y, 4, "moving_average", "additive"))
     assert_allclose(seasonal_forecast(y, 4.0), seasonal_forecast(y, 4, 4, "ratio_to_trend", "multiplicative"))
     assert_allclose(deseasonalize(y, 4), deseasonalize(y, 4, "moving_average", "multiplicative"))
+
+
+def test_unsorted_x_and_shared_x_row():
+    # extreme points and Mayer work in x order: the same points in another order give the same line
+    y = np.array([600, 605, 610, 625, 630.0])
+    x = np.array([1, 2, 3, 4, 5.0])
+    order = np.array([3, 0, 4, 2, 1])
+    for method in ("least_squares", "extreme_points", "mayer"):
+        assert linear_trend(y[order], x[order], method) == pytest.approx(linear_trend(y, x, method), rel=1e-12)
+    panel = np.vstack([y, y[::-1]])
+    a, b, r = linear_trend(panel, x.reshape(1, -1), "mayer")  # one row of x for every series
+    assert (a[1], b[1], r[1]) == pytest.approx(linear_trend(y[::-1], x, "mayer"), rel=1e-12)

@@ -161,7 +161,7 @@ def _known_x(known_x, shape: tuple[int, int]) -> np.ndarray:
     x = as_float(known_x, "known_x")
     if not np.all(np.isfinite(x)):
         raise BadValueError("la plage contient une valeur non numérique", "known_x")
-    if x.ndim <= 1 or (x.ndim == 2 and 1 in x.shape and shape[0] == 1):
+    if x.ndim <= 1 or 1 in x.shape:  # a row or a column of x, shared by every series
         x = x.reshape(-1)
         if x.size != n:
             raise NotAvailableError(f"plages de tailles différentes (known_y = {n}, known_x = {x.size})")
@@ -186,6 +186,23 @@ def _least_squares(x: np.ndarray, y: np.ndarray):
         r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
     r = np.where((sxx > 0) & (syy > 0), r, np.nan)
     return a, b, r, sxx
+
+
+def _least_squares_finite(t: np.ndarray, y: np.ndarray):
+    """Least-squares slope and intercept of each row on ``t``, skipping the ``nan`` values
+    (a CVS is undefined where a multiplicative coefficient is 0: a season without sales)."""
+    ok = np.isfinite(y)
+    if ok.all():
+        a, b, _r, _sxx = _least_squares(t, y)
+        return a, b
+    count = ok.sum(axis=1)
+    with np.errstate(all="ignore"):
+        tm = np.where(ok, t, 0.0).sum(axis=1) / count
+        ym = np.where(ok, y, 0.0).sum(axis=1) / count
+        dt = np.where(ok, t - tm[:, None], 0.0)
+        dy = np.where(ok, y - ym[:, None], 0.0)
+        a = (dt * dy).sum(axis=1) / (dt * dt).sum(axis=1)
+        return a, ym - a * tm
 
 
 def _trend_panel(y: np.ndarray, x: np.ndarray, method: str):
@@ -532,7 +549,8 @@ def deseasonalize(known_y, period, method="moving_average", model="multiplicativ
     -------
     ndarray
         Same shape as ``known_y``: ``y / S'`` (multiplicative) or ``y − S'`` (additive), with the
-        coefficient of each value's season.
+        coefficient of each value's season; ``nan`` where a multiplicative coefficient is 0 (a
+        season that never sells).
 
     Notes
     -----
@@ -579,7 +597,8 @@ def seasonal_forecast(known_y, period, horizon=None, method="ratio_to_trend", mo
     -----
     With :math:`T(t) = a t + b` the least-squares trend on t = 1..n — fitted on the raw series
     for ``"ratio_to_trend"`` (as the manuals do: the coefficients are ratios to that very trend),
-    on the deseasonalised series (CVS) for the other methods:
+    on the deseasonalised series (CVS) for the other methods (skipping the seasons whose
+    multiplicative coefficient is 0, where the CVS is undefined; their forecast is 0):
 
     .. math:: \\hat y_t = T(t) \\times S'_{j(t)} \\qquad \\text{or} \\qquad \\hat y_t = T(t) + S'_{j(t)}
 
@@ -607,7 +626,7 @@ def seasonal_forecast(known_y, period, horizon=None, method="ratio_to_trend", mo
         with np.errstate(all="ignore"):
             base = y / tiled if model == "multiplicative" else y - tiled
     t = np.arange(1.0, n + 1.0)
-    a, b, _r, _sxx = _least_squares(t, base)
+    a, b = _least_squares_finite(t, base)
     future = np.arange(n + 1.0, n + h + 1.0)
     trend = a[:, None] * future + b[:, None]
     season = coefficients[:, _season_index(h, p, start=n)]
@@ -677,7 +696,8 @@ def ets_forecast(known_y, period, horizon=None):
     known_y : array_like
         The series in time order, at least 2 complete cycles (``2 × period`` values). A 2-D
         array ``(n_series, n_periods)`` is accepted too, but is fitted series by series (one
-        statsmodels fit each, unlike the manuals' methods).
+        statsmodels fit each, unlike the manuals' methods); a series whose fit fails gets a
+        row of ``nan``.
     period : int
         Seasons per cycle, at least 2.
     horizon : int, optional
@@ -712,7 +732,13 @@ def ets_forecast(known_y, period, horizon=None):
     h = p if horizon is None else _integer(horizon, "horizon", 1)
     y, single = _panel(known_y)
     _need(y.shape[1], 2 * p, what=f"valeurs (2 saisons complètes de {p})")
-    result = np.vstack([_ets_one(row, p, h) for row in y])
+    rows = []
+    for row in y:
+        try:
+            rows.append(_ets_one(row, p, h))
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            rows.append(np.full(h, np.nan))
+    result = np.vstack(rows)
     if single and not np.all(np.isfinite(result)):
-        raise NotAvailableError("le lissage de Holt-Winters n'a pas convergé", "known_y")
+        raise NotAvailableError("le lissage de Holt-Winters n'a pas abouti sur ces données", "known_y")
     return _out(result, single)

@@ -5,8 +5,8 @@ Layout of the spilled results:
 * LINEAR_TREND spills one row ``a | b | r``;
 * TREND_FORECAST has the shape of ``new_x``;
 * MOVING_AVERAGE and DESEASONALIZE have the shape of ``known_y`` (a column, a row, or a table read
-  row by row, e.g. one row per year and one column per quarter), blank where undefined or beyond
-  the data;
+  row by row, e.g. one row per year and one column per quarter), blank beyond the data; blank
+  where the moving average is undefined, ``#DIV/0!`` where a CVS is (coefficient 0);
 * SEASONAL_COEFFICIENTS, SEASONAL_FORECAST and ETS_FORECAST follow the orientation of ``known_y``:
   a column in gives a column out, a row gives a row; a table (one row per year) gives a row when it
   has ``period`` columns (each coefficient under its season), else a column.
@@ -46,14 +46,15 @@ def _shape(value) -> tuple[int, int]:
     return len(value), (len(value[0]) if value else 0)
 
 
-def _blank(v):
-    return "" if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+def _blank(v, undefined=""):
+    return undefined if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
 
 
-def _like_input(values, known_y):
-    """Spill ``values`` in the cells of ``known_y`` (read row by row), blank beyond the data."""
+def _like_input(values, known_y, undefined=""):
+    """Spill ``values`` in the cells of ``known_y`` (read row by row), blank beyond the data;
+    ``undefined`` marks the values the core left undefined (``nan``)."""
     rows, cols = _shape(known_y)
-    flat = [_blank(v) for v in np.asarray(values, dtype=float).tolist()]
+    flat = [_blank(v, undefined) for v in np.asarray(values, dtype=float).tolist()]
     flat += [""] * (rows * cols - len(flat))
     return [flat[r * cols:(r + 1) * cols] for r in range(rows)]
 
@@ -145,7 +146,8 @@ def DESEASONALIZE(known_y, period, method=None, model=None):
         series(known_y, "known_y"), _period(period),
         optional_text(method, "method", None), optional_text(model, "model", None),
     )
-    return _like_input(result, known_y)
+    # y / 0 where a season never sells: the CVS is undefined
+    return _like_input(result, known_y, undefined="#DIV/0!")
 
 
 @excel_function(
