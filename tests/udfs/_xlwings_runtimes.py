@@ -466,3 +466,142 @@ def _child_main(mode: str) -> None:
 
 if __name__ == "__main__":
     _child_main(sys.argv[1])
+
+
+# --------------------------------------------------------------------------- sample calls
+
+#: Arguments that take a range in the catalogue (a column of values in the sample calls).
+RANGE_ARGUMENTS = frozenset(
+    {
+        "values",
+        "known_y",
+        "known_x",
+        "new_x",
+        "weights",
+        "ratings",
+        "shares",
+        "thresholds",
+        "rates",
+        "amounts",
+        "coefficients",
+        "stage_counts",
+        "latitudes",
+        "longitudes",
+        "customer_ids",
+        "dates",
+        "counts",
+        "class_lower_bounds",
+        "class_upper_bounds",
+        "period_revenues",
+    }
+)
+
+
+def udf_signatures(registry: dict) -> dict[str, list[tuple[str, bool]]]:
+    """``{NAME: [(argument, optional), ...]}`` for every UDF of ``registry``."""
+    import inspect
+
+    return {
+        name: [(p.name, p.default is not inspect.Parameter.empty) for p in inspect.signature(udf).parameters.values()]
+        for name, udf in sorted(registry.items())
+    }
+
+
+def _column(index: int, length: int = 12) -> list:
+    base = 10.0 * (index + 1)
+    return [[base + 3.0 * j + (j % 4) * 2.5] for j in range(length)]
+
+
+def _scalar(name: str, index: int) -> float:
+    if name == "period":
+        return 4.0
+    return [120.0, 100.0, 0.25, 8.0, 3.0, 50.0][index % 6]
+
+
+def sample_calls(signatures: dict[str, list[tuple[str, bool]]]) -> list[dict]:
+    """Three calls per function, with floats only (as Excel sends numbers):
+
+    * ``scalars``: every argument a single cell, optional ones left out of the formula;
+    * ``ranges``: range arguments as a 12-row column, the others single cells, optional ones
+      pointing at an empty cell;
+    * ``columns``: every required argument a 12-row column (element-wise calls).
+    """
+    calls = []
+    for name, args in signatures.items():
+        scalars, ranges, columns = [], [], []
+        for i, (arg, optional) in enumerate(args):
+            scalar = [[_scalar(arg, i)]]
+            column = _column(i)
+            if optional:
+                scalars.append({"$missing": True})
+                ranges.append([[""]])
+                columns.append({"$missing": True})
+            else:
+                scalars.append(scalar)
+                ranges.append(column if (arg in RANGE_ARGUMENTS or arg.endswith("_range")) else scalar)
+                columns.append(column)
+        calls.append({"func": name, "kind": "scalars", "args": scalars})
+        calls.append({"func": name, "kind": "ranges", "args": ranges})
+        calls.append({"func": name, "kind": "columns", "args": columns})
+    return calls
+
+
+def direct_args(call: dict, runtime: str) -> list:
+    """The arguments of ``call`` as a UDF receives them from ``runtime`` (``ndim=2`` lists of rows).
+
+    Classic hands dates over as ``datetime``, Office.js as serial numbers; empty and error
+    cells arrive as ``None``; an argument left out of the formula arrives as ``None``.
+    """
+    import datetime as dt
+
+    def cell(value):
+        if isinstance(value, dict):
+            if "$date" in value:
+                iso = value["$date"]
+                return dt.datetime.fromisoformat(iso) if runtime == "classic" else _excel_serial(iso)
+            return None  # an error cell
+        if value == "":
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    out = []
+    for arg in call["args"]:
+        if isinstance(arg, dict) and "$missing" in arg:
+            out.append(None)
+        elif isinstance(arg, list) and arg and isinstance(arg[0], list):
+            out.append([[cell(c) for c in row] for row in arg])
+        elif isinstance(arg, list):
+            out.append([[cell(c) for c in arg]])
+        else:
+            out.append([[cell(arg)]])
+    return out
+
+
+def as_cells(result, runtime: str):
+    """What the runtime writes to the sheet for a UDF's return value (always a 2-D list).
+
+    Classic writes error values as text; Office.js (runtime >= 1.4) as Excel error objects.
+    """
+    import math
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)):
+            value = float(value)
+            if math.isnan(value):
+                return "#NUM!" if runtime == "classic" else {"type": "Error", "errorType": "Num"}
+            return value
+        if runtime != "classic" and isinstance(value, str) and value in OFFICEJS_ERROR_TYPES:
+            return {"type": "Error", "errorType": OFFICEJS_ERROR_TYPES[value]}
+        return value
+
+    if isinstance(result, (list, tuple)):
+        if result and isinstance(result[0], (list, tuple)):
+            return [[cell(c) for c in row] for row in result]
+        return [[cell(c) for c in result]]  # xlwings writes a flat list as a row
+    return [[cell(result)]]
