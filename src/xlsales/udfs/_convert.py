@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from ..core.errors import BadValueError
+from ..core.errors import BadValueError, DivisionByZeroError, DomainError, NotAvailableError
 
 __all__ = [
     "parse_number",
@@ -29,6 +29,23 @@ __all__ = [
 ]
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+#: A cell showing an error reaches the UDF as its text (xlwings ``err_to_str``): the UDF shows
+#: the same error, as Excel's own functions do (never a number computed from an error cell).
+_CELL_ERRORS = {"#DIV/0!": DivisionByZeroError, "#N/A": NotAvailableError, "#NUM!": DomainError}
+_OTHER_CELL_ERRORS = frozenset(
+    "#VALUE! #NAME? #NULL! #REF! #SPILL! #CALC! #GETTING_DATA #FIELD! #BLOCKED! #CONNECT! #BUSY! #UNKNOWN!".split()
+)
+
+
+def _raise_if_cell_error(value: str, name: str) -> None:
+    key = value.strip().upper()
+    if key in _CELL_ERRORS:
+        raise _CELL_ERRORS[key]("la cellule contient une erreur", name)
+    if key in _OTHER_CELL_ERRORS:
+        raise BadValueError("la cellule contient une erreur", name)
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
@@ -86,6 +103,7 @@ def _cell_number(value, name: str, empty: float | None):
     if isinstance(value, (dt.date, dt.datetime)):
         return excel_serial(value)
     if isinstance(value, str):
+        _raise_if_cell_error(value, name)
         parsed = parse_number(value)
         if parsed is None:
             raise BadValueError(f"« {value[:20]} » n'est pas un nombre", name)

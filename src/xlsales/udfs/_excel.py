@@ -2,8 +2,10 @@
 calls over ranges, and conversion of results and errors to what a cell can show.
 
 Only the options that classic xlwings (Windows, COM) and xlwings Lite / Server (Office.js)
-both accept are used: ``func()`` with no option, ``arg(name, ndim=2, doc=...)``. Every argument
-arrives as a list of rows (``ndim=2``), so a column in gives a column out.
+both accept are used: ``func()`` with no option, ``arg(name, ndim=2, err_to_str=True, doc=...)``.
+Every argument arrives as a list of rows (``ndim=2``), so a column in gives a column out; a cell
+showing an error arrives as its text ("#N/A"), so that the UDF shows that error rather than
+reading the cell as empty.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ def excel_function(description: str, **arg_docs: str):
         udf.__xlsales_arg_docs__ = {name: arg_docs[name] for name in names}
         # xlwings reads the docstring when the first decorator runs: set it before.
         for name in reversed(names):
-            udf = xw.arg(name, ndim=2, doc=arg_docs[name])(udf)
+            udf = xw.arg(name, ndim=2, err_to_str=True, doc=arg_docs[name])(udf)
         udf = xw.func(udf)
         _vba_safe_arg_names(udf)
         UDF_REGISTRY[body.__name__] = udf
