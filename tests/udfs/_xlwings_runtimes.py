@@ -370,12 +370,14 @@ def _officejs_calls(server, module, calls: list) -> list:
 
 
 def _as_xlwings_hands_over(arg):
-    """An Office.js argument as the function receives it with ``ndim=2``: empty and error cells -> None."""
+    """An Office.js argument as the function receives it (``ndim=2``, ``err_to_str``)."""
     if arg is None:
         return None
 
     def clean(c):
-        return None if c == "" or isinstance(c, dict) else c
+        if isinstance(c, dict):
+            return c["basicValue"]
+        return None if c == "" else c
 
     return [[clean(c) for c in row] for row in arg]
 
@@ -549,8 +551,8 @@ def sample_calls(signatures: dict[str, list[tuple[str, bool]]]) -> list[dict]:
 def direct_args(call: dict, runtime: str) -> list:
     """The arguments of ``call`` as a UDF receives them from ``runtime`` (``ndim=2`` lists of rows).
 
-    Classic hands dates over as ``datetime``, Office.js as serial numbers; empty and error
-    cells arrive as ``None``; an argument left out of the formula arrives as ``None``.
+    Classic hands dates over as ``datetime``, Office.js as serial numbers; empty cells and
+    arguments left out of the formula arrive as ``None``; error cells as their text ("#N/A").
     """
     import datetime as dt
 
@@ -559,7 +561,7 @@ def direct_args(call: dict, runtime: str) -> list:
             if "$date" in value:
                 iso = value["$date"]
                 return dt.datetime.fromisoformat(iso) if runtime == "classic" else _excel_serial(iso)
-            return None  # an error cell
+            return value["$error"]  # an error cell, as its text (err_to_str)
         if value == "":
             return None
         if isinstance(value, int) and not isinstance(value, bool):

@@ -94,7 +94,8 @@ def test_xlfunc_metadata(classic, name):
     for pos, (arg, param) in enumerate(zip(info["args"], params)):
         assert arg["name"] == vba_name(param.name)
         assert arg["pos"] == pos
-        assert arg["options"] == {"ndim": 2}, "every argument arrives as a list of rows"
+        # every argument arrives as a list of rows; an error cell as its text
+        assert arg["options"] == {"ndim": 2, "err_to_str": True}
         assert arg["doc"] == docs[param.name] and not arg["doc"].startswith("Positional argument")
         assert arg["vba"] is None and arg["vararg"] is False
         optional = param.default is not inspect.Parameter.empty
@@ -185,9 +186,10 @@ def test_call_date_cell_is_its_serial_number(classic):
     assert _value(classic, 5) == [[45292.0]]
 
 
-def test_call_error_cell_arrives_as_empty(classic):
-    # pywin32 hands an error cell as an int code; xlwings reads it as an empty cell (0 here)
-    assert _value(classic, 6) == [[120.0]]
+def test_call_error_cell_gives_the_same_error(classic):
+    # pywin32 hands an error cell as an int code; with err_to_str xlwings reads it as "#N/A"
+    # and the UDF shows #N/A (never a number computed as if the cell were empty)
+    assert _value(classic, 6) == [["#N/A"]]
 
 
 def test_call_invoice_spills_the_table(classic):
