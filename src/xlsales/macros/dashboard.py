@@ -187,7 +187,8 @@ def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
         for k, (f, formula) in enumerate(calculated.items(), start=len(fields) + 1):
             sheet.set(r, k, formula=formula, style=calc_styles[f])
     last_col = len(headers)
-    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last_col)}{max(n, 1) + 1}"))
+    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last_col)}{max(n, 1) + 1}",
+                                  calculated={SalesTable.CALCULATED[f]: formula for f, formula in calculated.items()}))
     widths = {"date": 11, "invoice": 11, "customer": 10, "customer_name": 28, "rep": 18, "region": 12, "channel": 14,
               "product": 12, "family": 20, "quantity": 9, "unit_price": 12, "unit_cost": 12, "discount": 8, "paid": 7}
     for j, f in enumerate(fields, start=1):

@@ -34,6 +34,7 @@ __all__ = [
     "ref",
     "area",
     "Formula",
+    "Button",
     "quote_sheet",
 ]
 
@@ -83,6 +84,8 @@ class TableSpec:
     name: str
     ref: str  # "A1:N500" (header row included)
     style: str = "TableStyleMedium2"
+    #: calculated columns: header → formula, so that Excel fills them on rows added to the table
+    calculated: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,6 +146,17 @@ class PrintSetup:
 
 
 @dataclass
+class Button:
+    """A form button running a VBA macro (macro-enabled templates only)."""
+
+    anchor: str  # top-left cell
+    macro: str  # VBA macro name, e.g. "SampleCall"
+    caption: str
+    width: int = 220
+    height: int = 36
+
+
+@dataclass
 class SheetPlan:
     """One worksheet: cells, layout and decorations."""
 
@@ -160,6 +174,8 @@ class SheetPlan:
     print_setup: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str | None = None
     show_gridlines: bool = False
+    buttons: list[Button] = field(default_factory=list)
+    hidden: bool = False
 
     # -- writing -------------------------------------------------------------------------------
     def set(self, row: int, column: int, value: Any = None, *, formula: str | None = None, style: str = "default") -> str:
