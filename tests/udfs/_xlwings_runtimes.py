@@ -369,40 +369,17 @@ def _officejs_calls(server, module, calls: list) -> list:
     return _call_each(calls, run)
 
 
-def _as_xlwings_hands_over(arg):
-    """An Office.js argument as the function receives it (``ndim=2``, ``err_to_str``)."""
-    if arg is None:
-        return None
-
-    def clean(c):
-        if isinstance(c, dict):
-            return c["basicValue"]
-        return None if c == "" else c
-
-    return [[clean(c) for c in row] for row in arg]
-
-
 def child_officejs(request: dict) -> dict:
     _use_source_tree()
     server = _patch_officejs_decorators()
     import xlsales.udfs as module
 
-    direct = []
-    for call in request.get("calls", []):
-        # the same call straight from Python, arguments as xlwings hands them (ndim=2)
-        fn = getattr(module, call["func"])
-        args = [_as_xlwings_hands_over(_officejs_arg(a)) for a in call["args"]]
-        try:
-            direct.append({"ok": True, "value": fn(*args)})
-        except BaseException as error:  # noqa: BLE001
-            direct.append({"ok": False, "error": repr(error)})
     return {
         "registry": sorted(module.UDF_REGISTRY),
         "udfs_file": module.__file__,
         "members": sorted(n for n, _ in __import__("inspect").getmembers(module) if hasattr(_, "__xlfunc__")),
         "meta": server.custom_functions_meta(module),
         "calls": _officejs_calls(server, module, request.get("calls", [])),
-        "direct": direct,
     }
 
 
