@@ -59,8 +59,8 @@ def customer_value(margin, retention_rate, discount_rate, years=None, acquisitio
     -------
     float or ndarray
         ``Σ_{t=first}^{first+years-1} m_t r^t / (1 + d)^t - acquisition_cost``; broadcast over
-        ``retention_rate``, ``discount_rate``, ``acquisition_cost`` (and ``margin`` when it is
-        a single number).
+        ``retention_rate``, ``discount_rate`` and ``acquisition_cost`` (a margin sequence is
+        always the per-period margins, never broadcast).
 
     Raises
     ------
