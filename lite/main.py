@@ -1,6 +1,6 @@
 """xlsales — fonctions Excel du manager commercial, pour xlwings Lite.
 
-Sales-math Excel functions for xlwings Lite (59 functions, xlsales 0.1.0).
+Sales-math Excel functions for xlwings Lite (62 functions, xlsales 0.1.0).
 
 Installation : dans Excel, ouvrir xlwings Lite (onglet Accueil), coller ce fichier dans
 l'onglet « main.py » et le contenu de requirements.txt dans l'onglet « requirements.txt »,
@@ -703,8 +703,8 @@ def customer_value(margin, retention_rate, discount_rate, years=None, acquisitio
     -------
     float or ndarray
         ``Σ_{t=first}^{first+years-1} m_t r^t / (1 + d)^t - acquisition_cost``; broadcast over
-        ``retention_rate``, ``discount_rate``, ``acquisition_cost`` (and ``margin`` when it is
-        a single number).
+        ``retention_rate``, ``discount_rate`` and ``acquisition_cost`` (a margin sequence is
+        always the per-period margins, never broadcast).
 
     Raises
     ------
@@ -1382,7 +1382,7 @@ def _known_x(known_x, shape: tuple[int, int]) -> np.ndarray:
     x = as_float(known_x, "known_x")
     if not np.all(np.isfinite(x)):
         raise BadValueError("la plage contient une valeur non numérique", "known_x")
-    if x.ndim <= 1 or (x.ndim == 2 and 1 in x.shape and shape[0] == 1):
+    if x.ndim <= 1 or 1 in x.shape:  # a row or a column of x, shared by every series
         x = x.reshape(-1)
         if x.size != n:
             raise NotAvailableError(f"plages de tailles différentes (known_y = {n}, known_x = {x.size})")
@@ -1407,6 +1407,23 @@ def _least_squares(x: np.ndarray, y: np.ndarray):
         r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
     r = np.where((sxx > 0) & (syy > 0), r, np.nan)
     return a, b, r, sxx
+
+
+def _least_squares_finite(t: np.ndarray, y: np.ndarray):
+    """Least-squares slope and intercept of each row on ``t``, skipping the ``nan`` values
+    (a CVS is undefined where a multiplicative coefficient is 0: a season without sales)."""
+    ok = np.isfinite(y)
+    if ok.all():
+        a, b, _r, _sxx = _least_squares(t, y)
+        return a, b
+    count = ok.sum(axis=1)
+    with np.errstate(all="ignore"):
+        tm = np.where(ok, t, 0.0).sum(axis=1) / count
+        ym = np.where(ok, y, 0.0).sum(axis=1) / count
+        dt = np.where(ok, t - tm[:, None], 0.0)
+        dy = np.where(ok, y - ym[:, None], 0.0)
+        a = (dt * dy).sum(axis=1) / (dt * dt).sum(axis=1)
+        return a, ym - a * tm
 
 
 def _trend_panel(y: np.ndarray, x: np.ndarray, method: str):
@@ -1753,7 +1770,8 @@ def deseasonalize(known_y, period, method="moving_average", model="multiplicativ
     -------
     ndarray
         Same shape as ``known_y``: ``y / S'`` (multiplicative) or ``y − S'`` (additive), with the
-        coefficient of each value's season.
+        coefficient of each value's season; ``nan`` where a multiplicative coefficient is 0 (a
+        season that never sells).
 
     Notes
     -----
@@ -1800,7 +1818,8 @@ def seasonal_forecast(known_y, period, horizon=None, method="ratio_to_trend", mo
     -----
     With :math:`T(t) = a t + b` the least-squares trend on t = 1..n — fitted on the raw series
     for ``"ratio_to_trend"`` (as the manuals do: the coefficients are ratios to that very trend),
-    on the deseasonalised series (CVS) for the other methods:
+    on the deseasonalised series (CVS) for the other methods (skipping the seasons whose
+    multiplicative coefficient is 0, where the CVS is undefined; their forecast is 0):
 
     .. math:: \\hat y_t = T(t) \\times S'_{j(t)} \\qquad \\text{or} \\qquad \\hat y_t = T(t) + S'_{j(t)}
 
@@ -1828,7 +1847,7 @@ def seasonal_forecast(known_y, period, horizon=None, method="ratio_to_trend", mo
         with np.errstate(all="ignore"):
             base = y / tiled if model == "multiplicative" else y - tiled
     t = np.arange(1.0, n + 1.0)
-    a, b, _r, _sxx = _least_squares(t, base)
+    a, b = _least_squares_finite(t, base)
     future = np.arange(n + 1.0, n + h + 1.0)
     trend = a[:, None] * future + b[:, None]
     season = coefficients[:, _season_index(h, p, start=n)]
@@ -1898,7 +1917,8 @@ def ets_forecast(known_y, period, horizon=None):
     known_y : array_like
         The series in time order, at least 2 complete cycles (``2 × period`` values). A 2-D
         array ``(n_series, n_periods)`` is accepted too, but is fitted series by series (one
-        statsmodels fit each, unlike the manuals' methods).
+        statsmodels fit each, unlike the manuals' methods); a series whose fit fails gets a
+        row of ``nan``.
     period : int
         Seasons per cycle, at least 2.
     horizon : int, optional
@@ -1933,9 +1953,15 @@ def ets_forecast(known_y, period, horizon=None):
     h = p if horizon is None else _integer(horizon, "horizon", 1)
     y, single = _panel(known_y)
     _need(y.shape[1], 2 * p, what=f"valeurs (2 saisons complètes de {p})")
-    result = np.vstack([_ets_one(row, p, h) for row in y])
+    rows = []
+    for row in y:
+        try:
+            rows.append(_ets_one(row, p, h))
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            rows.append(np.full(h, np.nan))
+    result = np.vstack(rows)
     if single and not np.all(np.isfinite(result)):
-        raise NotAvailableError("le lissage de Holt-Winters n'a pas convergé", "known_y")
+        raise NotAvailableError("le lissage de Holt-Winters n'a pas abouti sur ces données", "known_y")
     return _out(result, single)
 ''',
     ),
@@ -1999,6 +2025,12 @@ __all__ = ["forecast_auto", "forecast_auto_report"]
 #: Most cut-offs (origins) of the rolling back-test.
 MAX_CUTOFFS = 6
 
+#: Step between cut-offs: ``ceil(horizon / STEP_DIVISOR)``.
+STEP_DIVISOR = 4
+
+#: Longest season for which Holt-Winters also estimates its initial states (else: heuristic).
+ESTIMATED_MAX_PERIOD = 24
+
 #: Two MAPEs closer than this (absolute, as decimals) are a tie: the simpler candidate wins.
 TIE_TOLERANCE = 1e-9
 
@@ -2050,6 +2082,10 @@ def _holt_winters(seasonal: str, damped: bool) -> Callable[[np.ndarray, int, int
     def fit(train: np.ndarray, period: int, horizon: int) -> np.ndarray:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
+        # Initial states estimated with the smoothing parameters (as statsmodels does by default)
+        # while that stays cheap; for long seasons (p > 24) the heuristic states, else one fit
+        # costs a third of a second.
+        init = "estimated" if period <= ESTIMATED_MAX_PERIOD else "heuristic"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with np.errstate(all="ignore"):
@@ -2059,7 +2095,7 @@ def _holt_winters(seasonal: str, damped: bool) -> Callable[[np.ndarray, int, int
                     damped_trend=damped,
                     seasonal=seasonal,
                     seasonal_periods=period,
-                    initialization_method="heuristic",
+                    initialization_method=init,
                 )
                 result = model.fit(optimized=True, use_brute=False)
                 return np.asarray(result.forecast(horizon), dtype=float)
@@ -2164,7 +2200,7 @@ def cutoffs(n: int, period: int, horizon: int) -> tuple[int, ...]:
             "known_y",
         )
     room = n - horizon - 2 * period  # how far back the origins may go
-    step = min(max(1, math.ceil(horizon / 4)), room)
+    step = min(max(1, math.ceil(horizon / STEP_DIVISOR)), room)
     k = min(MAX_CUTOFFS, room // step + 1)
     return tuple(n - horizon - j * step for j in range(k))
 
@@ -2795,8 +2831,12 @@ def _held_karp(d, s, closed):
 
 # --- local search ----------------------------------------------------------------------------
 
-#: Number of perturbations (double bridges) tried after the first local optimum.
-_KICKS = 60
+#: Candidate list size: moves are first sought among each point's nearest neighbours.
+_NEIGHBOURS = 8
+#: Number of perturbations (local double bridges) tried after the first local optimum.
+_KICKS = 500
+#: A double bridge reorders three consecutive stretches within this many consecutive visits.
+_KICK_SPAN = 50
 _SEED = 20240601
 
 
@@ -2814,21 +2854,123 @@ def _local_search_tour(d, s, closed):
         cost[n, s] = cost[s, n] = 0.0
         cost[n, n] = 0.0
     tol = 1e-9 * max(float(d.max()), 1e-300)
-    cycle = _nearest_neighbour(cost, s)
-    cycle = _descend(cost, cycle, tol)
-    best, best_cost = cycle, _cycle_cost(cost, cycle)
+    neighbours = _neighbour_lists(cost, _NEIGHBOURS)
+    best = _descend_candidates(cost, _nearest_neighbour(cost, s), neighbours, tol)
+    best_cost = _cycle_cost(cost, best)
     rng = np.random.default_rng(_SEED)
-    m = cycle.size
+    m = best.size
     if m >= 8:
+        span = min(_KICK_SPAN, m)
         for _ in range(_KICKS):
-            cuts = np.sort(rng.choice(np.arange(1, m), size=3, replace=False))
-            a, b, c = (int(x) for x in cuts)
-            kicked = np.concatenate([best[:a], best[b:c], best[a:b], best[c:]])
-            kicked = _descend(cost, kicked, tol)
+            shifted = np.roll(best, -int(rng.integers(m)))
+            a, b, c = (int(x) for x in np.sort(rng.choice(np.arange(1, span), size=3, replace=False)))
+            kicked = np.concatenate([shifted[:a], shifted[b:c], shifted[a:b], shifted[c:]])
+            active = np.zeros(m, dtype=bool)
+            active[shifted[[0, a - 1, a, b - 1, b, c - 1, c, m - 1]]] = True
+            kicked = _descend_candidates(cost, kicked, neighbours, tol, active)
             kicked_cost = _cycle_cost(cost, kicked)
             if kicked_cost < best_cost - tol:
                 best, best_cost = kicked, kicked_cost
+    best = _descend(cost, best, tol)  # full neighbourhoods: a true 2-opt and Or-opt local optimum
     return _rotate(best, s, None if closed else n)
+
+
+def _neighbour_lists(cost, k):
+    """The k nearest other points of each point (ties: lower index first)."""
+    m = cost.shape[0]
+    k = min(k, m - 1)
+    away = cost.copy()
+    np.fill_diagonal(away, np.inf)
+    return np.argsort(away, axis=1, kind="stable")[:, :k]
+
+
+def _descend_candidates(cost, cycle, neighbours, tol, active=None):
+    """2-opt and Or-opt restricted to candidate lists, best move first, to a local optimum.
+
+    Only moves around *active* points are sought (all of them when ``active`` is None); the ends
+    of every edge a move changes become active (the "don't look bits" of Bentley).
+    """
+    cycle = cycle.copy()
+    size = cost.shape[0]
+    flat = cost.ravel()
+    pos = np.empty(size, dtype=np.intp)
+    active = np.ones(size, dtype=bool) if active is None else active.copy()
+    while True:
+        pos[cycle] = np.arange(cycle.size)
+        rows = np.sort(pos[np.nonzero(active)[0]])
+        succ = np.roll(cycle, -1)
+        edge = flat[cycle * size + succ]
+        near_pos = pos[neighbours]
+        delta, move = _best_two_opt_candidates(flat, size, cycle, rows, succ, edge, near_pos, neighbours)
+        if delta < -tol:
+            p, q = sorted(move)
+            active[cycle[[p, (p + 1) % size, q, (q + 1) % size]]] = True
+            cycle[p + 1 : q + 1] = cycle[p + 1 : q + 1][::-1].copy()
+            continue
+        delta, move = _best_or_opt_candidates(flat, size, cycle, rows, succ, edge, near_pos)
+        if delta >= -tol:
+            return cycle
+        i, j, length, _ = move
+        active[cycle[np.array([i - 1, i, i + length - 1, i + length, j, j + 1]) % size]] = True
+        cycle = _move_chain(cycle, *move)
+
+
+def _best_two_opt_candidates(flat, size, cycle, rows, succ, edge, near_pos, neighbours):
+    """Best 2-opt move joining a point of ``rows`` (positions) to one of its neighbours.
+
+    A move removes the edges at positions p and q (edge p joins cycle[p] to cycle[p+1]) and
+    reconnects cycle[p]-cycle[q] and cycle[p+1]-cycle[q+1] (reversal of cycle[p+1 .. q]).
+    """
+    m = cycle.size
+    here = rows[:, None]
+    point = cycle[rows]
+    other = near_pos[point]  # positions of the neighbours of each point
+    linked = flat[point[:, None] * size + neighbours[point]]
+    # edges i and j: new edges cycle[i]-cycle[j] (neighbours) and succ[i]-succ[j]
+    after = linked + flat[succ[here] * size + succ[other]] - edge[here] - edge[other]
+    # edges i-1 and j-1: new edges cycle[i]-cycle[j] and pred[i]-pred[j]
+    pred = np.roll(cycle, 1)
+    before = linked + flat[pred[here] * size + pred[other]] - edge[here - 1] - edge[other - 1]
+    after[other == here] = np.inf
+    before[other == here] = np.inf
+    ka, kb = int(np.argmin(after)), int(np.argmin(before))
+    k = other.shape[1]
+    if after.flat[ka] <= before.flat[kb]:
+        r, c = divmod(ka, k)
+        return float(after.flat[ka]), (int(rows[r]), int(other[r, c]))
+    r, c = divmod(kb, k)
+    return float(before.flat[kb]), ((int(rows[r]) - 1) % m, (int(other[r, c]) - 1) % m)
+
+
+def _best_or_opt_candidates(flat, size, cycle, rows, succ, edge, near_pos):
+    """Best move of a chain of 1-3 visits, with an end in ``rows``, next to a neighbour of an end."""
+    m = cycle.size
+    starts, chains = [], []
+    for length in (1, 2, 3):
+        if m >= length + 3:
+            at = np.unique(np.concatenate([rows, (rows - length + 1) % m]))
+            starts.append(at)
+            chains.append(np.full(at.size, length))
+    if not starts:
+        return np.inf, None
+    start, chain = np.concatenate(starts), np.concatenate(chains)
+    end = (start + chain - 1) % m
+    first, last = cycle[start], cycle[end]
+    gain = edge[start - 1] + edge[end] - flat[cycle[start - 1] * size + cycle[(end + 1) % m]]
+    near_first, near_last = near_pos[first], near_pos[last]
+    # forward: x-first…last-y with x near first, or y near last
+    fwd_at = np.concatenate([near_first, (near_last - 1) % m], axis=1)
+    # backward: x-last…first-y with x near last, or y near first
+    bwd_at = np.concatenate([near_last, (near_first - 1) % m], axis=1)
+    fwd = flat[cycle[fwd_at] * size + first[:, None]] + flat[last[:, None] * size + succ[fwd_at]] - edge[fwd_at]
+    bwd = flat[cycle[bwd_at] * size + last[:, None]] + flat[first[:, None] * size + succ[bwd_at]] - edge[bwd_at]
+    at = np.concatenate([fwd_at, bwd_at], axis=1)
+    delta = np.concatenate([fwd, bwd], axis=1) - gain[:, None]
+    offset = (at - start[:, None]) % m
+    delta[(offset < chain[:, None]) | (offset == m - 1)] = np.inf
+    k = int(np.argmin(delta))
+    r, c = divmod(k, at.shape[1])
+    return float(delta.flat[k]), (int(start[r]), int(at[r, c]), int(chain[r]), c >= fwd_at.shape[1])
 
 
 def _cycle_cost(cost, cycle):
@@ -2908,7 +3050,12 @@ def _or_opt(cost, cycle, tol):
             best_move = (i, j, length, bool(backward[i, j] < forward[i, j]))
     if best_move is None:
         return None
-    i, j, length, reverse = best_move
+    return _move_chain(cycle, *best_move)
+
+
+def _move_chain(cycle, i, j, length, reverse):
+    """Move cycle[i .. i+length-1] between cycle[j] and its successor (reversed if asked)."""
+    m = cycle.size
     chain = cycle[(i + np.arange(length)) % m]
     rest = cycle[(i + length + np.arange(m - length)) % m]
     where = int(np.nonzero(rest == cycle[j])[0][0])
@@ -4734,7 +4881,7 @@ import re
 
 import numpy as np
 
-from ..core.errors import BadValueError
+from ..core.errors import BadValueError, DivisionByZeroError, DomainError, NotAvailableError
 
 __all__ = [
     "parse_number",
@@ -4750,6 +4897,23 @@ __all__ = [
 ]
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+#: A cell showing an error reaches the UDF as its text (xlwings ``err_to_str``): the UDF shows
+#: the same error, as Excel's own functions do (never a number computed from an error cell).
+_CELL_ERRORS = {"#DIV/0!": DivisionByZeroError, "#N/A": NotAvailableError, "#NUM!": DomainError}
+_OTHER_CELL_ERRORS = frozenset(
+    "#VALUE! #NAME? #NULL! #REF! #SPILL! #CALC! #GETTING_DATA #FIELD! #BLOCKED! #CONNECT! #BUSY! #UNKNOWN!".split()
+)
+
+
+def _raise_if_cell_error(value: str, name: str) -> None:
+    key = value.strip().upper()
+    if key in _CELL_ERRORS:
+        raise _CELL_ERRORS[key]("la cellule contient une erreur", name)
+    if key in _OTHER_CELL_ERRORS:
+        raise BadValueError("la cellule contient une erreur", name)
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
@@ -4807,6 +4971,7 @@ def _cell_number(value, name: str, empty: float | None):
     if isinstance(value, (dt.date, dt.datetime)):
         return excel_serial(value)
     if isinstance(value, str):
+        _raise_if_cell_error(value, name)
         parsed = parse_number(value)
         if parsed is None:
             raise BadValueError(f"« {value[:20]} » n'est pas un nombre", name)
@@ -4896,8 +5061,10 @@ def boolean(value, name: str, default: bool) -> bool:
 calls over ranges, and conversion of results and errors to what a cell can show.
 
 Only the options that classic xlwings (Windows, COM) and xlwings Lite / Server (Office.js)
-both accept are used: ``func()`` with no option, ``arg(name, ndim=2, doc=...)``. Every argument
-arrives as a list of rows (``ndim=2``), so a column in gives a column out.
+both accept are used: ``func()`` with no option, ``arg(name, ndim=2, err_to_str=True, doc=...)``.
+Every argument arrives as a list of rows (``ndim=2``), so a column in gives a column out; a cell
+showing an error arrives as its text ("#N/A"), so that the UDF shows that error rather than
+reading the cell as empty.
 """
 
 from __future__ import annotations
@@ -4954,7 +5121,7 @@ def excel_function(description: str, **arg_docs: str):
         udf.__xlsales_arg_docs__ = {name: arg_docs[name] for name in names}
         # xlwings reads the docstring when the first decorator runs: set it before.
         for name in reversed(names):
-            udf = xw.arg(name, ndim=2, doc=arg_docs[name])(udf)
+            udf = xw.arg(name, ndim=2, err_to_str=True, doc=arg_docs[name])(udf)
         udf = xw.func(udf)
         _vba_safe_arg_names(udf)
         UDF_REGISTRY[body.__name__] = udf
@@ -5411,8 +5578,8 @@ Layout of the spilled results:
 * LINEAR_TREND spills one row ``a | b | r``;
 * TREND_FORECAST has the shape of ``new_x``;
 * MOVING_AVERAGE and DESEASONALIZE have the shape of ``known_y`` (a column, a row, or a table read
-  row by row, e.g. one row per year and one column per quarter), blank where undefined or beyond
-  the data;
+  row by row, e.g. one row per year and one column per quarter), blank beyond the data; blank
+  where the moving average is undefined, ``#DIV/0!`` where a CVS is (coefficient 0);
 * SEASONAL_COEFFICIENTS, SEASONAL_FORECAST and ETS_FORECAST follow the orientation of ``known_y``:
   a column in gives a column out, a row gives a row; a table (one row per year) gives a row when it
   has ``period`` columns (each coefficient under its season), else a column.
@@ -5452,14 +5619,15 @@ def _shape(value) -> tuple[int, int]:
     return len(value), (len(value[0]) if value else 0)
 
 
-def _blank(v):
-    return "" if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+def _blank(v, undefined=""):
+    return undefined if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
 
 
-def _like_input(values, known_y):
-    """Spill ``values`` in the cells of ``known_y`` (read row by row), blank beyond the data."""
+def _like_input(values, known_y, undefined=""):
+    """Spill ``values`` in the cells of ``known_y`` (read row by row), blank beyond the data;
+    ``undefined`` marks the values the core left undefined (``nan``)."""
     rows, cols = _shape(known_y)
-    flat = [_blank(v) for v in np.asarray(values, dtype=float).tolist()]
+    flat = [_blank(v, undefined) for v in np.asarray(values, dtype=float).tolist()]
     flat += [""] * (rows * cols - len(flat))
     return [flat[r * cols:(r + 1) * cols] for r in range(rows)]
 
@@ -5551,7 +5719,8 @@ def DESEASONALIZE(known_y, period, method=None, model=None):
         series(known_y, "known_y"), _period(period),
         optional_text(method, "method", None), optional_text(model, "model", None),
     )
-    return _like_input(result, known_y)
+    # y / 0 where a season never sells: the CVS is undefined
+    return _like_input(result, known_y, undefined="#DIV/0!")
 
 
 @excel_function(
@@ -5597,9 +5766,67 @@ from __future__ import annotations
     ),
     'xlsales.udfs.journey': (
         False,
-        r'''"""Excel functions — journey (in progress)."""
+        r'''"""Excel functions — 9. Parcours client et tournées."""
 
 from __future__ import annotations
+
+import numpy as np
+
+from ..core import journey as core
+from ._convert import boolean, number, optional_number, series
+from ._excel import elementwise, excel_function
+
+_LAT = "Latitude en degrés décimaux, de -90 à 90 (nombre ou plage) — latitude in decimal degrees"
+_LON = "Longitude en degrés décimaux, est positif (nombre ou plage) — longitude in decimal degrees"
+
+
+@excel_function(
+    "Entonnoir de conversion : effectif, conversion étape, conversion globale, déperdition par étape "
+    "(tableau avec en-tête). — Conversion funnel table.",
+    stage_counts="Effectifs de chaque étape, du haut vers le bas de l'entonnoir (ex. visites, RDV, devis, "
+    "commandes) — counts per stage, top to bottom",
+)
+def FUNNEL(stage_counts):
+    table = core.funnel(series(stage_counts, "stage_counts"))
+    body = [[value if np.isfinite(value) else "#DIV/0!" for value in row] for row in table.tolist()]
+    return [list(core.FUNNEL_HEADER), *body]
+
+
+@excel_function(
+    "Distance à vol d'oiseau en km entre deux points (formule de haversine, R = 6 371 km). — "
+    "Great-circle distance in km.",
+    lat1="Latitude du point de départ — latitude of the first point",
+    lon1="Longitude du point de départ — longitude of the first point",
+    lat2="Latitude du point d'arrivée — latitude of the second point",
+    lon2="Longitude du point d'arrivée — longitude of the second point",
+)
+def DISTANCE_KM(lat1, lon1, lat2, lon2):
+    return elementwise(
+        core.distance_km,
+        lat1=number(lat1, "lat1"),
+        lon1=number(lon1, "lon1"),
+        lat2=number(lat2, "lat2"),
+        lon2=number(lon2, "lon2"),
+    )
+
+
+@excel_function(
+    "Tournée la plus courte : ordre de visite des points (numéros de ligne), puis le total en km sur la "
+    "dernière ligne. — Shortest visiting order, then total km.",
+    latitudes=_LAT.replace("(nombre ou plage)", "(plage)"),
+    longitudes=_LON.replace("(nombre ou plage)", "(plage)"),
+    start_index="Numéro (1 = premier) du point de départ, 1 par défaut — 1-based index of the start, default 1",
+    return_to_start="VRAI (par défaut) : retour au point de départ ; FAUX : parcours ouvert — "
+    "TRUE (default) for a round trip, FALSE for an open route",
+)
+def TOUR(latitudes, longitudes, start_index=None, return_to_start=None):
+    result = core.tour(
+        series(latitudes, "latitudes"),
+        series(longitudes, "longitudes"),
+        optional_number(start_index, "start_index", 1),
+        boolean(return_to_start, "return_to_start", True),
+    )
+    return [[int(k)] for k in result.order] + [[result.length]]
 ''',
     ),
     'xlsales.udfs.kpi': (
@@ -6210,9 +6437,11 @@ from xlsales.udfs import (  # noqa: E402  (the Excel functions, as members of ma
     CUSTOMER_LIFETIME,
     CUSTOMER_VALUE,
     DESEASONALIZE,
+    DISTANCE_KM,
     EMPLOYER_COST,
     EOQ,
     ETS_FORECAST,
+    FUNNEL,
     GINI,
     GROWTH_RATE,
     HHI,
@@ -6245,6 +6474,7 @@ from xlsales.udfs import (  # noqa: E402  (the Excel functions, as members of ma
     SCORE,
     SEASONAL_COEFFICIENTS,
     SEASONAL_FORECAST,
+    TOUR,
     TREND_FORECAST,
     UNPAID_RATE,
     VARIANCE,

@@ -423,7 +423,11 @@ def child_lite(request: dict) -> dict:
         "main_file": main.__file__,
         "xlsales_file": sys.modules["xlsales"].__file__,
         "xlsales_loader": first_loader,
-        "xlsales_modules": sorted(m for m in sys.modules if m == "xlsales" or m.startswith("xlsales.")),
+        "xlsales_modules": {
+            m: getattr(sys.modules[m], "__file__", None)
+            for m in sorted(sys.modules)
+            if m == "xlsales" or m.startswith("xlsales.")
+        },
         "members": members,
         "registry": sorted(sys.modules["xlsales.udfs"].UDF_REGISTRY),
         "meta": server.custom_functions_meta(main),
