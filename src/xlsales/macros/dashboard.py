@@ -158,7 +158,7 @@ def _targets_frame(targets: pd.DataFrame | None, sales: pd.DataFrame) -> pd.Data
 
 def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
     sheet = SheetPlan(L["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
-    fields = [f for f in SalesTable.INPUT if f in sales.columns or f in ("discount",)]
+    fields = list(SalesTable.INPUT)  # always the same layout, so that users paste exports in a known order
     styles = {"date": "data_date", "quantity": "data_dec", "unit_price": "data_eur", "unit_cost": "data_eur",
               "discount": "data_pct"}
     calculated = SalesTable.calculated_formulas()
@@ -176,7 +176,7 @@ def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
                 values = values.map({True: "oui", False: "non"})
             data[f] = values.tolist()
         else:
-            data[f] = [0.0] * n
+            data[f] = [0.0 if f == "discount" else None] * n
     for i in range(n):
         r = i + 2
         for j, f in enumerate(fields, start=1):
