@@ -259,6 +259,8 @@ class Schema:
     pattern_columns: tuple[tuple[str, str], ...] = ()
     finish: Callable[[pd.DataFrame, Any], pd.DataFrame] | None = None
     file_stem: str = ""
+    #: for :func:`write_table`: columns the schema formats itself (name → text array)
+    to_text: Callable[[pd.DataFrame], dict[str, np.ndarray]] | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -444,6 +446,33 @@ def _finish_commission_plan(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
     return df
 
 
+def _plan_to_text(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The value and threshold columns of a commission plan as users write them."""
+    items = frame["item"].to_numpy(dtype=object)
+    values = frame["value"].to_numpy(dtype=object)
+    thresholds = frame["threshold"].to_numpy(dtype=float)
+    out_v = np.empty(len(frame), dtype=object)
+    out_t = np.empty(len(frame), dtype=object)
+    for i, (item, v, t) in enumerate(zip(items, values, thresholds)):
+        if isinstance(v, (bool, np.bool_)):
+            out_v[i] = "oui" if v else "non"
+        elif isinstance(v, str):
+            out_v[i] = _PLAN_VALUE_CHOICES.get(item, {}).get(v, (v,))[0]
+        elif v is None or (isinstance(v, float) and np.isnan(v)):
+            out_v[i] = ""
+        elif item in _PLAN_RATE_ITEMS:
+            out_v[i] = format_numbers([v], 3, percent=True)[0]
+        else:
+            out_v[i] = format_numbers([v], 2)[0]
+        if np.isnan(t):
+            out_t[i] = ""
+        elif item in ("bonus", "team_bonus"):
+            out_t[i] = format_numbers([t], 2, percent=True)[0]
+        else:
+            out_t[i] = format_numbers([t], 2)[0]
+    return {"value": out_v, "threshold": out_t}
+
+
 COMMISSION_PLAN = Schema(
     name="commission_plan",
     label="plan de commissionnement",
@@ -456,6 +485,7 @@ COMMISSION_PLAN = Schema(
         _T("value", "any", True, ("Valeur", "taux ou montant", "montant")),
     ),
     finish=_finish_commission_plan,
+    to_text=_plan_to_text,
 )
 
 SKILLS = Schema(
@@ -1637,7 +1667,7 @@ def format_numbers(values: Any, decimals: int = 2, fixed: bool = False, percent:
     return out[codes]
 
 
-def _format_column(series: pd.Series, col: Column) -> np.ndarray:
+def _format_column(series: pd.Series, col: Column, frame: pd.DataFrame | None = None) -> np.ndarray:
     kind = col.kind
     if kind in ("number", "integer"):
         return format_numbers(series.to_numpy(dtype=float), 0 if kind == "integer" else col.decimals, col.fixed)
@@ -1654,7 +1684,12 @@ def _format_column(series: pd.Series, col: Column) -> np.ndarray:
         labels = {k: (sp[0] if sp else k) for k, sp in (col.choices or {}).items()}
         return series.map(lambda v: labels.get(v, "" if v is None or v != v else v)).to_numpy(dtype=object)
     if kind == "paid":
-        return series.to_numpy(dtype=object)
+        amount = series.to_numpy(dtype=float)
+        text = format_numbers(amount, 2, fixed=True)
+        if frame is not None and "revenue" in frame.columns:
+            rev = frame["revenue"].to_numpy(dtype=float)
+            text = np.where(amount == rev, "oui", np.where((amount == 0) & (rev != 0), "non", text)).astype(object)
+        return text
     out = series.to_numpy(dtype=object).copy()
     out[pd.isna(out)] = ""
     return out
@@ -1689,7 +1724,12 @@ def write_table(
                 part = frame.iloc[start:start + chunk_rows]
                 if part.empty:
                     break
-                pieces = {c.label: _format_column(part[c.name] if c.name in part.columns else pd.Series([None] * len(part)), c) for c in cols}
+                own = schema.to_text(part) if schema.to_text is not None else {}
+                pieces = {
+                    c.label: own[c.name] if c.name in own else _format_column(
+                        part[c.name] if c.name in part.columns else pd.Series([None] * len(part)), c, part)
+                    for c in cols
+                }
                 pd.DataFrame(pieces).to_csv(fh, sep=";", header=False, index=False, lineterminator="\r\n")
 
     return atomic_write(path, write, force=force)
