@@ -248,6 +248,7 @@ def _kpi_block(sheet: SheetPlan, top: int, label: str, first_header: str, keys: 
     """One block of the dashboard; returns {key: row} and the next free row."""
     sheet.set(top, 1, label, style="label")
     sheet.row(top + 1, 1, [first_header] + [L[h] for h in _HEADERS], style="header")
+    sheet.heights[top + 1] = 30
     rows = {}
     first = top + 2
     for i, key in enumerate(keys):
@@ -263,7 +264,7 @@ def _kpi_block(sheet: SheetPlan, top: int, label: str, first_header: str, keys: 
             Formula(SalesTable.sum("margin", **{field: a, "year": "AnneeN"})),
             Formula(safe_ratio(f"C{r}", f"B{r}")),
             Formula(target),
-            Formula(f"B{r}-E{r}"),
+            Formula(f'IF(E{r}=0,"",B{r}-E{r})'),
             Formula(safe_ratio(f"F{r}", f"E{r}")),
             Formula(safe_ratio(f"B{r}", f"E{r}")),
             Formula(SalesTable.sum("revenue", **{field: a, "year": "AnneeN-1"})),
@@ -274,7 +275,7 @@ def _kpi_block(sheet: SheetPlan, top: int, label: str, first_header: str, keys: 
     sheet.row(t, 1, [
         L["total"],
         Formula(f"SUM(B{first}:B{last})"), Formula(f"SUM(C{first}:C{last})"), Formula(safe_ratio(f"C{t}", f"B{t}")),
-        Formula(f"SUM(E{first}:E{last})"), Formula(f"B{t}-E{t}"), Formula(safe_ratio(f"F{t}", f"E{t}")),
+        Formula(f"SUM(E{first}:E{last})"), Formula(f'IF(E{t}=0,"",B{t}-E{t})'), Formula(safe_ratio(f"F{t}", f"E{t}")),
         Formula(safe_ratio(f"B{t}", f"E{t}")), Formula(f"SUM(I{first}:I{last})"), Formula(safe_ratio(f"B{t}-I{t}", f"I{t}")),
     ], style=_TOTAL_STYLES)
     rows[L["total"]] = t
@@ -307,6 +308,7 @@ def _dashboard_sheet(reps, regions, families, L, months_names) -> tuple[SheetPla
     sheet.set(top, 1, L["by_month"], style="label")
     sheet.row(top + 1, 1, [L["month"], L["revenue"], L["target"], L["revenue_prev"], L["variance"], L["attainment"],
                            L["growth"], L["cum_revenue"], L["cum_target"]], style="header")
+    sheet.heights[top + 1] = 30
     month_rows = {}
     first = top + 2
     for m in range(1, 13):

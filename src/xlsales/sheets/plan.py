@@ -164,6 +164,7 @@ class SheetPlan:
     role: Role = "output"
     cells: dict[tuple[int, int], CellSpec] = field(default_factory=dict)
     widths: dict[str, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)  # row → height in points
     freeze: str | None = None
     tables: list[TableSpec] = field(default_factory=list)
     charts: list[ChartSpec] = field(default_factory=list)

@@ -161,6 +161,8 @@ def render_sheet(ws, plan: SheetPlan) -> None:
         _write_cell(ws, row, column, spec)
     for letter, width in plan.widths.items():
         ws.column_dimensions[letter].width = width
+    for row, height in plan.heights.items():
+        ws.row_dimensions[row].height = height
     for merged in plan.merges:
         ws.merge_cells(merged)
     if plan.freeze:

@@ -142,6 +142,11 @@ def _render_sheet(sheet, plan: SheetPlan, skipped: list[str]) -> None:
             sheet.range(f"{letter}:{letter}").column_width = width
         except (NotImplementedError, AttributeError) as error:  # pragma: no cover
             skipped.append(f"{plan.name}: width {letter} ({error})")
+    for row, height in plan.heights.items():
+        try:
+            sheet.range(f"{row}:{row}").row_height = height
+        except (NotImplementedError, AttributeError) as error:  # pragma: no cover
+            skipped.append(f"{plan.name}: height {row} ({error})")
     for table in plan.tables:
         sheet.tables.add(sheet.range(table.ref), name=table.name, table_style_name=table.style)
     for cf in plan.conditional_formats:
