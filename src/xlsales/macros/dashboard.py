@@ -564,3 +564,25 @@ def build_dashboard(sales: pd.DataFrame, targets: pd.DataFrame | None = None, *,
         gini_cell=gini_cell,
     )
     return book, layout
+
+
+def plan_for_company(company, lang: str = "fr") -> BookPlan:
+    """The dashboard of the sample company (ready-made workbook, template)."""
+    return build_dashboard(company.sales, company.targets, lang=lang)[0]
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the generated sheets of an open dashboard workbook from its « Ventes » and « Objectifs » sheets."""
+    from .. import io as xio
+    from .live import read_input, refresh_outputs
+
+    L = LABELS["fr"]
+    sales = read_input(book, L["sales"], xio.SALES)
+    names = [s.name for s in book.sheets]
+    targets = read_input(book, L["targets"], xio.TARGETS) if L["targets"] in names else None
+    year = None
+    if L["params"] in names:
+        value = book.sheets[L["params"]]["B3"].value
+        year = int(value) if isinstance(value, (int, float)) and value else None
+    plan, _ = build_dashboard(sales, targets, year=year)
+    return refresh_outputs(book, plan)
