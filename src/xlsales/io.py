@@ -709,8 +709,14 @@ def _text_of(value: Any) -> str:
 
 
 def _uniques(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniq = pd.factorize(values, use_na_sentinel=False)
-    return codes, np.asarray(uniq, dtype=object)
+    """Codes and distinct values (missing values get one code of their own, as ``None``)."""
+    codes, uniq = pd.factorize(values)  # the NA sentinel avoids a slow isna() over the whole column
+    uniq = np.asarray(uniq, dtype=object)
+    missing = codes < 0
+    if missing.any():
+        codes = np.where(missing, len(uniq), codes)
+        uniq = np.append(uniq, None)
+    return codes, uniq
 
 
 def _kinds_of(uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -960,16 +966,28 @@ def _match_choices(values: np.ndarray, choices: Mapping[str, tuple[str, ...]]) -
     return out[codes], bad[codes]
 
 
-def _texts(values: np.ndarray) -> np.ndarray:
-    """Cells → text (spaces around removed, formula-like text kept as is), None for empty."""
-    arr = np.asarray(values, dtype=object)
-    codes, uniq = _uniques(arr)
+def _text_column(values: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Cells → text column (spaces around removed, formula-like text kept as is) and missing mask.
+
+    Only the distinct values are converted; the column is then built by ``take`` (fast).
+    """
+    codes, uniq = _uniques(np.asarray(values, dtype=object))
     is_str, *_ = _kinds_of(uniq)
-    txt = np.array([u if s else _text_of(u) for u, s in zip(uniq, is_str)], dtype=object) if not is_str.all() else uniq
+    txt = uniq if is_str.all() else np.array([u if s else _text_of(u) for u, s in zip(uniq, is_str)], dtype=object)
     s = pd.Series(txt, dtype=object).astype(str).str.strip(" \u00a0")
-    out = np.array(s, dtype=object)
-    out[np.array(s == "", dtype=bool)] = None
-    return out[codes]
+    empty = np.array(s == "", dtype=bool)
+    u = np.array(s, dtype=object)
+    u[empty] = None
+    col = text_series(u).take(codes).reset_index(drop=True)
+    return col, empty[codes]
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Cells → text as an object array, None for empty."""
+    col, empty = _text_column(values)
+    out = np.array(col, dtype=object)
+    out[empty] = None
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1031,7 +1049,7 @@ def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]
     if size > limits.csv_max_bytes:
         raise InputError(Problem(name, f"fichier trop volumineux ({size / 1e6:.0f} Mo ; limite {limits.csv_max_bytes / 1e6:.0f} Mo)"))
     raw = path.read_bytes()
-    if not raw.strip() or raw.strip() in (codecs.BOM_UTF8,):
+    if len(raw) < 65536 and raw.replace(codecs.BOM_UTF8, b"").strip() == b"":
         raise InputError(Problem(name, "le fichier est vide"))
     utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in raw[:4096] and not utf16:
@@ -1051,7 +1069,7 @@ def _csv_cells(raw: bytes, enc: str, sep: str, skip: int, name: str) -> pd.DataF
 
     try:
         df = pd.read_csv(
-            _io.BytesIO(raw), sep=sep, header=None, skiprows=skip, dtype=str, na_filter=False,
+            _io.BytesIO(raw), sep=sep, header=None, skiprows=skip, dtype=object, na_filter=False,
             skip_blank_lines=False, encoding=enc, quotechar='"', engine="c", encoding_errors="strict",
         )
     except pd.errors.ParserError as exc:
@@ -1327,7 +1345,7 @@ def read_table(path: str | os.PathLike, schema: Schema, sheet: str | int | None 
         if not text and all(v in ("", None) for v in pd.unique(col)):
             continue
         label = text or f"colonne {j + 1}"
-        df[label] = text_series(_texts(col))
+        df[label] = _text_column(col)[0]
         extra_names.append(label)
     df.attrs.update(
         source=name, sheet=raw.sheet, headers=dict(headers), extra_columns=extra_names, header_row=h + 1, schema=schema.name,
@@ -1338,15 +1356,14 @@ def read_table(path: str | os.PathLike, schema: Schema, sheet: str | int | None 
 def _parse_column(values: np.ndarray, col: Column, ctx: _Context, present: bool) -> Any:
     kind = col.kind
     if kind in ("text", "any"):
-        res = _texts(values)
-        miss = pd.isna(res)
+        series, miss = _text_column(values)
         if (col.required or col.must_fill) and present:
             ctx.problem(miss, col.name, "valeur manquante (obligatoire)")
         if kind == "any":  # kept as read (numbers stay numbers), parsed by the schema's finish
             keep = np.asarray(values, dtype=object).copy()
             keep[miss] = None
             return pd.Series(keep, dtype=object)
-        return text_series(res)
+        return series
     if kind in ("number", "integer", "rate"):
         vals, pct, bad = parse_numbers(values)
         if bad.any():
@@ -1667,6 +1684,16 @@ def format_numbers(values: Any, decimals: int = 2, fixed: bool = False, percent:
     return out[codes]
 
 
+def _csv_quote(values: np.ndarray) -> np.ndarray:
+    """Quote the fields that need it (separator, quote, line break), on distinct values only."""
+    codes, uniq = _uniques(values)
+    u = pd.Series(uniq, dtype=object).fillna("").astype(str)
+    need = u.str.contains(r'[;"\r\n]', regex=True).to_numpy()
+    if need.any():
+        u = u.where(~need, '"' + u.str.replace('"', '""', regex=False) + '"')
+    return np.array(u, dtype=object)[codes]
+
+
 def _format_column(series: pd.Series, col: Column, frame: pd.DataFrame | None = None) -> np.ndarray:
     kind = col.kind
     if kind in ("number", "integer"):
@@ -1718,19 +1745,19 @@ def write_table(
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-            w.writerow([c.label for c in cols])
+            fh.write(";".join(_csv_quote(np.array([c.label for c in cols], dtype=object))) + "\r\n")
             for start in range(0, max(len(frame), 1), chunk_rows):
                 part = frame.iloc[start:start + chunk_rows]
                 if part.empty:
                     break
                 own = schema.to_text(part) if schema.to_text is not None else {}
-                pieces = {
-                    c.label: own[c.name] if c.name in own else _format_column(
+                pieces = []
+                for c in cols:
+                    piece = own[c.name] if c.name in own else _format_column(
                         part[c.name] if c.name in part.columns else pd.Series([None] * len(part)), c, part)
-                    for c in cols
-                }
-                pd.DataFrame(pieces).to_csv(fh, sep=";", header=False, index=False, lineterminator="\r\n")
+                    pieces.append(_csv_quote(np.asarray(piece, dtype=object)).tolist())
+                fh.write("\r\n".join(map(";".join, zip(*pieces))))
+                fh.write("\r\n")
 
     return atomic_write(path, write, force=force)
 
