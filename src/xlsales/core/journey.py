@@ -11,12 +11,26 @@ Tour solver
 -----------
 Up to :data:`EXACT_MAX_POINTS` points (12) the order is **optimal**: Held-Karp dynamic programming
 over subsets, vectorised with numpy (one array operation per subset size and last point).
-Above, it is a deterministic local search: nearest neighbour, then best-improvement 2-opt and
-Or-opt (moving chains of 1 to 3 consecutive visits, possibly reversed) evaluated on whole move
-matrices with numpy, then a fixed number of double-bridge perturbations (seeded, hence
-reproducible) each followed by the same local search, keeping the best tour. On the TSPLIB
-geographical instances gr96, gr137 and gr202 it ends within 2 % of the published optima, in well
-under a second for 200 points.
+
+Above, a deterministic iterated local search:
+
+1. nearest neighbour from the start;
+2. descent by 2-opt and Or-opt moves (a chain of 1 to 3 consecutive visits moved elsewhere,
+   possibly reversed), the best move first. Moves are sought among each point's 8 nearest
+   neighbours, for all points at once with numpy, and only around the points touched by the last
+   changes ("don't look bits");
+3. 10 perturbations per point (at most 1 000): a double bridge that swaps two short consecutive
+   stretches of the best tour, followed by the same descent; the result is kept when shorter.
+   The perturbations come from a fixed seed, so the same input always gives the same tour;
+4. a last 2-opt and Or-opt pass over all pairs, so no improving move of either kind is left (in
+   particular the tour never crosses itself on a plane-like region).
+
+An open route (no return) is solved as a round trip through a dummy point that is free to reach
+from the start and costly from anywhere else. On the TSPLIB geographical instances gr96, gr137
+and gr202 (96 to 202 cities) the result is 0.2 %, 0.4 % and 1.2 % above the published optima; on
+200 random points it is within about 1 % of the Held-Karp lower bound; it takes about 0.3 s of
+CPU for 200 points. With many more points there are fewer perturbations per point and the
+result tends to the quality of plain 2-opt + Or-opt (typically a few % above the optimum).
 """
 
 from __future__ import annotations
