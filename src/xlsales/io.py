@@ -1778,12 +1778,13 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Colum
         series = [frame[c.name] if c.name in frame.columns else pd.Series([None] * len(frame)) for c in cols]
         arrays = []
         for c, s in zip(cols, series):
-            if c.kind == "choice":
-                arrays.append(_format_column(s, c))
+            if c.kind in ("choice", "paid"):
+                arrays.append(_format_column(s, c, frame))
             elif c.kind == "date":
                 arrays.append(pd.to_datetime(s).to_numpy(dtype="datetime64[ns]"))
             else:
                 arrays.append(s.to_numpy(dtype=object))
+        s_paid = frame["paid"].to_numpy(dtype=float) if "paid" in frame.columns else None
         for i in range(len(frame)):
             for j, c in enumerate(cols):
                 v = arrays[j][i]
@@ -1793,6 +1794,11 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Colum
                     ws.write_datetime(i + 1, j, pd.Timestamp(v).to_pydatetime(), date_fmt)
                 elif c.kind == "bool":
                     ws.write_string(i + 1, j, "oui" if v else "non")
+                elif c.kind == "paid":
+                    if v in ("oui", "non"):
+                        ws.write_string(i + 1, j, v)
+                    else:
+                        ws.write_number(i + 1, j, float(s_paid[i]), money)
                 elif c.kind in ("number", "integer"):
                     ws.write_number(i + 1, j, float(v), money if c.fixed else None)
                 elif c.kind == "rate":

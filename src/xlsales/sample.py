@@ -521,36 +521,52 @@ def _targets(rng: np.random.Generator, sales: pd.DataFrame, reps: pd.DataFrame, 
     return _frame(rows, xio.TARGETS)
 
 
-def _commission_plan() -> pd.DataFrame:
+def _nice(x: float) -> float:
+    """Rounded to two significant digits (a figure a manager would write in a plan)."""
+    if x <= 0:
+        return 0.0
+    digits = int(np.floor(np.log10(x))) - 1
+    return float(np.round(x / 10.0**digits) * 10.0**digits)
+
+
+def _commission_plan(sales: pd.DataFrame, reps: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """Two plans; the tiers are set from the typical annual revenue of a rep (so that they suit
+    any number of generated lines)."""
+    last = sales[sales["date"].dt.year == last_year]
+    per_rep = last.groupby("rep")["revenue"].sum()
+    field = [r for r, p in zip(reps["rep"], reps["plan"]) if p == "Terrain" and r in per_rep.index]
+    u = float(per_rep.loc[field].median()) if field else 1.0
+    t1, t2 = _nice(0.6 * u), _nice(u)
+    expected = 0.015 * t1 + 0.025 * (t2 - t1)
     rows = [
         ("Terrain", "mode", None, "progressive"),
         ("Terrain", "base", None, "revenue"),
         ("Terrain", "period", None, "year"),
         ("Terrain", "tier", 0.0, 0.015),
-        ("Terrain", "tier", 600000.0, 0.025),
-        ("Terrain", "tier", 1000000.0, 0.035),
+        ("Terrain", "tier", t1, 0.025),
+        ("Terrain", "tier", t2, 0.035),
         ("Terrain", "gate", None, 0.8),
-        ("Terrain", "cap", None, 45000.0),
+        ("Terrain", "cap", None, _nice(3 * expected)),
         ("Terrain", "accelerator", None, 1.5),
-        ("Terrain", "bonus", 1.0, 2000.0),
-        ("Terrain", "bonus", 1.1, 4000.0),
-        ("Terrain", "bonus", 1.2, 6000.0),
-        ("Terrain", "draw", None, 800.0),
+        ("Terrain", "bonus", 1.0, _nice(0.3 * expected)),
+        ("Terrain", "bonus", 1.1, _nice(0.6 * expected)),
+        ("Terrain", "bonus", 1.2, _nice(0.9 * expected)),
+        ("Terrain", "draw", None, _nice(0.5 * expected / 12)),
         ("Terrain", "draw_recoverable", None, True),
-        ("Terrain", "team_bonus", 1.0, 1500.0),
+        ("Terrain", "team_bonus", 1.0, _nice(0.2 * expected)),
         ("Terrain", "employer_charge_rate", None, 0.42),
         ("Junior", "mode", None, "progressive"),
         ("Junior", "base", None, "revenue"),
         ("Junior", "period", None, "year"),
         ("Junior", "tier", 0.0, 0.02),
-        ("Junior", "tier", 300000.0, 0.03),
+        ("Junior", "tier", _nice(0.4 * u), 0.03),
         ("Junior", "gate", None, 0.7),
-        ("Junior", "cap", None, 25000.0),
+        ("Junior", "cap", None, _nice(2 * expected)),
         ("Junior", "accelerator", None, 1.25),
-        ("Junior", "bonus", 1.0, 1500.0),
-        ("Junior", "draw", None, 1000.0),
+        ("Junior", "bonus", 1.0, _nice(0.3 * expected)),
+        ("Junior", "draw", None, _nice(0.6 * expected / 12)),
         ("Junior", "draw_recoverable", None, False),
-        ("Junior", "team_bonus", 1.0, 1500.0),
+        ("Junior", "team_bonus", 1.0, _nice(0.2 * expected)),
         ("Junior", "employer_charge_rate", None, 0.42),
     ]
     return _frame({
@@ -652,7 +668,9 @@ def _partners(rng: np.random.Generator, last_year: int) -> pd.DataFrame:
         phone = f"{_FICTION_PHONES[rng.integers(len(_FICTION_PHONES))]} {rng.integers(0, 100):02d} {rng.integers(0, 100):02d}"
         revenue = {"fournisseur": 0.0, "client": rng.uniform(60, 420), "distributeur": rng.uniform(80, 650), "prescripteur": rng.uniform(0, 180)}[k]
         revenue = float(np.round(revenue * 1000.0 / 100.0) * 100.0)
-        potential = float(np.round(revenue * rng.uniform(1.1, 2.6) / 100.0) * 100.0) if k != "fournisseur" else 0.0
+        potential = float(np.round(revenue * rng.uniform(1.1, 2.6) / 100.0) * 100.0)
+        if k == "fournisseur":  # no sales through a supplier
+            revenue = potential = np.nan
         last_contact = end - rng.integers(3, 240)
         consent = last_contact - rng.integers(60, 900) if rng.random() < 0.84 else np.datetime64("NaT")
         rows["partner"].append(name)
@@ -766,7 +784,7 @@ def make_sample_company(seed: int = 2026, lines: int = 6000, *, customers: int =
         sales=sales,
         reps=reps,
         targets=targets,
-        commission_plan=_commission_plan(),
+        commission_plan=_commission_plan(sales, reps, last_year),
         skills=_skills(rng, reps, last_year),
         training_catalogue=_training_catalogue(),
         candidates=candidates,
