@@ -111,12 +111,34 @@ def _cell_number(value, name: str, empty: float | None):
     raise BadValueError("un nombre est attendu", name)
 
 
+def _fast_matrix(value, empty: float | None) -> np.ndarray | None:
+    """numpy's own conversion for ranges of numbers and empty cells (1 000 000 cells in ~50 ms);
+    None when a cell needs the careful path (text, dates, errors, ragged rows)."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.ndim != 2 or arr.size == 0:
+        return None
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        # only empty cells (None) may become nan here; anything else ("nan", "inf" typed as text…)
+        for r, c in np.argwhere(bad):
+            if value[r][c] is not None or empty is None:
+                return None
+        arr[bad] = empty
+    return arr
+
+
 def matrix(value, name: str, *, empty: float | None = 0.0) -> np.ndarray:
     """A 2-D float array from a cell or a range (an empty cell counts as ``empty``, like Excel's arithmetic)."""
     if not isinstance(value, (list, tuple)):
         value = [[value]]
     elif value and not isinstance(value[0], (list, tuple)):
         value = [list(value)]
+    fast = _fast_matrix(value, empty)
+    if fast is not None:
+        return fast
     rows = [[_cell_number(c, name, empty) for c in row] for row in value]
     if not rows or not rows[0] or len({len(r) for r in rows}) != 1:
         raise BadValueError("plage vide ou irrégulière", name)

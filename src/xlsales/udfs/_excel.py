@@ -138,6 +138,14 @@ def _cell(value):
     return value
 
 
+def _float_grid(values: np.ndarray) -> list:
+    """A 2-D float array as nested lists, non-finite values as "#NUM!" (fast path, no per-cell Python)."""
+    rows = values.tolist()
+    for r, c in np.argwhere(~np.isfinite(values)):
+        rows[r][c] = "#NUM!"
+    return rows
+
+
 def to_excel(result):
     """Convert a core result to cell values: a scalar, or a 2-D list (1-D results become a column)."""
     if isinstance(result, (list, tuple)):
@@ -149,5 +157,22 @@ def to_excel(result):
             result = result.reshape(-1, 1)
         if result.size == 1:
             return _cell(result.item())
+        if result.ndim == 2 and result.dtype.kind == "f":
+            return _float_grid(result)
+        if result.ndim == 2 and result.dtype == object:
+            # mostly numbers with a few error strings (elementwise): convert the numbers in bulk
+            is_text = np.frompyfunc(lambda v: isinstance(v, str), 1, 1)(result).astype(bool)
+            if is_text.any() and is_text.mean() < 0.5:
+                numbers = np.where(is_text, np.nan, result)
+                try:
+                    rows = numbers.astype(float).tolist()
+                except (TypeError, ValueError):
+                    rows = None
+                if rows is not None:
+                    for r, c in np.argwhere(is_text):
+                        rows[r][c] = result[r, c]
+                    for r, c in np.argwhere(~is_text & ~np.isfinite(numbers.astype(float))):
+                        rows[r][c] = "#NUM!"
+                    return rows
         return [[_cell(v) for v in row] for row in result.tolist()]
     return _cell(result)
