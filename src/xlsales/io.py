@@ -170,7 +170,7 @@ class Limits:
 
     csv_max_bytes: int = 2 * 1024**3
     xlsx_max_bytes: int = 512 * 1024**2
-    xlsx_max_uncompressed: int = 4 * 1024**3
+    xlsx_max_uncompressed: int = 3_000_000_000
     xlsx_max_ratio: float = 200.0
     max_errors: int = 10
 
@@ -599,7 +599,7 @@ def _finish_opportunities(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
         if back.any():
             ctx.problem(
                 np.flatnonzero(back), stage_cols[j], "date antérieure à celle de l'étape précédente",
-                df[stage_cols[j]].to_numpy()[back],
+                ctx.cells_of(stage_cols[j], back),
             )
         prev = np.where(np.isnat(cur), prev, cur)
     return df
@@ -1160,6 +1160,12 @@ class _Context:
         self.total = 0
         self.col_order: dict[str, int] = {}
         self.paid: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        #: the cells as read, by canonical column (for messages quoting the user's text)
+        self.cells: dict[str, np.ndarray] = {}
+
+    def cells_of(self, column: str, mask: np.ndarray) -> np.ndarray:
+        values = self.cells.get(column)
+        return None if values is None else np.asarray(values, dtype=object)[mask]
 
     def problem(self, positions: np.ndarray, column: str | None, message: str, values: Iterable[Any] | None = None) -> None:
         positions = np.asarray(positions)
@@ -1324,6 +1330,7 @@ def read_table(path: str | os.PathLike, schema: Schema, sheet: str | int | None 
     for c in schema.columns:
         j = mapping.get(c.name)
         values = data_np[j] if j is not None and j < ncols else empty_col
+        ctx.cells[c.name] = values
         out[c.name] = _parse_column(values, c, ctx, present=j is not None)
     for pattern, kind in schema.pattern_columns:
         for j, text in extras:
@@ -1331,12 +1338,12 @@ def read_table(path: str | os.PathLike, schema: Schema, sheet: str | int | None 
                 col = Column(text, kind)
                 ctx.headers[text] = text
                 out[text] = _parse_column(data_np[j], col, ctx, present=True)
-    ctx.raise_if_any()
 
     df = pd.DataFrame(out)
     if schema.finish is not None:
+        # cross-column checks run even when some cells are bad (reported all at once)
         df = schema.finish(df, ctx)
-        ctx.raise_if_any()
+    ctx.raise_if_any()
     extra_names: list[str] = []
     for j, text in extras:
         if text in df.columns or j >= ncols:
