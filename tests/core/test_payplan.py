@@ -75,6 +75,9 @@ def test_desjoyaux_july_pay():
     assert july["fixed"].tolist() == [1575.0, 1500.0, 1500.0, 1620.0]
     assert july["gross"].tolist() == [2555.0, 2780.0, 2952.0, 2732.0]
     assert july.loc["Guillaume", "attainment"] == 1.0652  # 24 500 / 23 000, to 0.01 %
+    # the other months have no target: no attainment, no bonus
+    assert np.isnan(pay.attainment[:, :6]).all() and pay.bonus.sum() == 900
+    assert pay.gross[:, 7:].sum() == pay.fixed[:, 7:].sum()
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,7 +189,7 @@ def test_targets_are_prorated_and_leavers_stop():
 
 
 def test_accelerator_multiplies_the_commission_above_target():
-    # quotapath "Account Executive: commission with accelerators": above 100 % of quota the rate
+    # https://comp.quotapath.com/account-executive/accelerators-decelerators: above 100 % of quota the rate
     # is doubled on the new business only (not retroactively); quota 33 000, 10 %:
     # 40 000 → 3 300 + 2 × 700 = 4 700.
     plan = CommissionPlan([0], [0.10], accelerator=2.0)
@@ -278,6 +281,7 @@ def test_team_bonus_equal_shares_among_members_present():
     pay = _team_case("parts égales")
     # Jan–Mar: the third member is not there yet (no target, no share): 21 000 / 20 000 = 105 %
     assert pay.team_attainment[0, 0] == 1.05
+    assert pay.team_pool[:3, 0].tolist() == [1200, 1200, 1200] and pay.team_pool[3, 0] == 0
     assert pay.team_bonus[:3, 0].tolist() == [600, 600, 0]
     # from April: 26 000 / 30 000 = 86.67 %: no team bonus
     assert pay.team_attainment[0, 3] == 0.8667

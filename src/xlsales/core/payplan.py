@@ -242,7 +242,7 @@ FIELDS = (
     "presence", "base", "target", "cum_base", "cum_target", "attainment", "gate_ok",
     "grid_commission", "grid_commission_at_target", "accelerator_extra", "commission_after_gate",
     "commission_due_cum", "commission", "draw", "draw_topup", "draw_recovery", "commission_paid",
-    "draw_balance", "bonus", "team_attainment", "fixed", "team_bonus", "gross", "employer_cost",
+    "draw_balance", "bonus", "team_attainment", "fixed", "team_pool", "team_bonus", "gross", "employer_cost",
 )
 
 
@@ -251,7 +251,8 @@ class PayResult:
     """Pay of every rep for every month of ``year``: arrays of shape (reps, 12), see :data:`FIELDS`.
 
     ``attainment`` and ``team_attainment`` are NaN where there is no target (no team);
-    ``gate_ok`` is boolean.
+    ``gate_ok`` is boolean; ``team_pool`` is the team bonus of the rep's team for the period
+    (before the split), in the last month of a period.
     """
 
     year: int
@@ -329,8 +330,9 @@ def _grid_or_zero(x: np.ndarray, thresholds, amounts) -> np.ndarray:
     """Step grid with NaN (no attainment) → 0 and an empty grid → 0."""
     if not thresholds:
         return np.zeros_like(x)
-    safe = np.where(np.isnan(x), -np.inf, x)
-    return np.asarray(bonus(safe, thresholds, amounts, "step"), dtype=float)
+    missing = np.isnan(x)
+    safe = np.where(missing, thresholds[0] - 1.0, x)
+    return np.where(missing, 0.0, np.asarray(bonus(safe, thresholds, amounts, "step"), dtype=float))
 
 
 def _period_cumsum(values: np.ndarray, months: int) -> np.ndarray:
@@ -449,6 +451,7 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     codes, n_teams = _team_codes(teams, n)
     team_attainment = np.full_like(monthly, np.nan)
     team_bonus = np.zeros_like(monthly)
+    pool_rep = np.zeros_like(monthly)
     if n_teams:
         member = codes >= 0
         idx = codes[member]
@@ -462,7 +465,6 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
         pool = np.where(period_end[None, :], _grid_or_zero(t_att, plan.team_bonus_thresholds, plan.team_bonus_amounts), 0.0)
         present = (p > 0) & member[:, None]
         team_attainment[member] = t_att[idx]
-        pool_rep = np.zeros_like(monthly)
         pool_rep[member] = pool[idx]
         if plan.team_bonus_split == "equal":
             count = np.zeros((n_teams, 12))
@@ -489,7 +491,7 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
         "accelerator_extra": extra, "commission_after_gate": after_gate, "commission_due_cum": due_cum,
         "commission": monthly, "draw": draw, "draw_topup": topup, "draw_recovery": recovery, "commission_paid": paid,
         "draw_balance": balance, "bonus": rep_bonus, "team_attainment": team_attainment, "fixed": fixed,
-        "team_bonus": team_bonus, "gross": gross, "employer_cost": employer,
+        "team_pool": pool_rep, "team_bonus": team_bonus, "gross": gross, "employer_cost": employer,
     }
     return PayResult(int(year), list(reps) if reps is not None else list(range(n)), arrays)
 

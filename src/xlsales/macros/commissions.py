@@ -1,0 +1,813 @@
+"""Classeur des commissions: a sales team's variable pay for a year, in live native formulas.
+
+Sheets
+------
+* « Paramètres » (input): the plan — tiers table (lower bound, rate; upper bound and differential
+  rate computed), mode (progressif / paliers), base (CA / marge / encaissé), period (mois /
+  trimestre / année), gate, cap, accelerator, draw (recoverable or not), team-bonus split,
+  employer charge rate, bonus grid and team-bonus grid. Defined names (``Bornes``, ``Taux``,
+  ``Seuil``…) make the formulas readable.
+* « Équipe » (input): rep code, name, team, hire and leaving dates, annual gross fixed pay.
+* « Saisie » (input): rep × month grid of the commission base, pre-filled from the sales lines,
+  and the monthly targets.
+* « Calcul » (output): one row per rep and month, every step of :mod:`xlsales.core.payplan`
+  (presence, period-to-date base and target, attainment, gate, grid commission — progressive by
+  ``SUMPRODUCT`` over the differential rates, flat by ``INDEX/MATCH`` — accelerator, cap, commission
+  of the month, draw top-up and recovery, bonus, team bonus, prorated fixed pay, gross pay,
+  employer cost).
+* « Synthèse » (output): totals per rep, per team and for the whole team, with a chart.
+* « Relevé NOM » (output, one per rep): a printable monthly statement with signature lines.
+
+Every figure is a formula of Excel 2010+ that LibreOffice computes too: typing a sale in
+« Saisie » or changing a rate in « Paramètres » updates the whole workbook, without Python.
+Adding a rep needs the workbook to be regenerated (the rows of « Calcul » are laid out per rep).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..core.payplan import CommissionPlan
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = ["build_commissions", "CommissionsLayout", "SHEETS", "CALC_COLUMNS", "monthly_bases", "monthly_targets"]
+
+MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+SHEETS = {"params": "Paramètres", "team": "Équipe", "input": "Saisie", "calc": "Calcul", "summary": "Synthèse"}
+
+#: French labels of the plan's choices, as typed in « Paramètres » (and read back by the core).
+MODE_FR = {"progressive": "progressif", "flat": "paliers"}
+BASE_FR = {"revenue": "CA", "margin": "marge", "cash": "encaissé"}
+PERIOD_FR = {"month": "mois", "quarter": "trimestre", "year": "année"}
+SPLIT_FR = {"equal": "parts égales", "salary": "prorata du fixe", "member": "par commercial"}
+
+#: Columns of « Calcul »: (field of :class:`~xlsales.core.payplan.PayResult` or a label column, header, style).
+CALC_COLUMNS: list[tuple[str, str, str]] = [
+    ("rep", "Commercial", "text"),
+    ("team", "Équipe", "text"),
+    ("month", "Mois", "int"),
+    ("period_date", "Période", "month"),
+    ("period_start", "1er mois de la période", "int"),
+    ("presence", "Présence (jours travaillés / jours du mois)", "pct2"),
+    ("base", "Assiette du mois", "eur"),
+    ("target", "Objectif du mois (proratisé)", "eur"),
+    ("cum_base", "Assiette cumulée de la période", "eur"),
+    ("cum_target", "Objectif cumulé de la période", "eur"),
+    ("attainment", "Réalisation (période)", "pct2"),
+    ("gate_ok", "Seuil de déclenchement atteint", "text"),
+    ("grid_commission", "Commission du barème", "eur"),
+    ("grid_commission_at_target", "Commission du barème à l'objectif", "eur"),
+    ("accelerator_extra", "Supplément accélérateur", "eur"),
+    ("commission_after_gate", "Commission après seuil", "eur"),
+    ("commission_due_cum", "Commission due cumulée (plafonnée)", "eur"),
+    ("commission", "Commission du mois", "eur"),
+    ("draw", "Avance garantie du mois", "eur"),
+    ("draw_topup", "Complément d'avance", "eur"),
+    ("draw_recovery", "Reprise d'avance", "eur"),
+    ("commission_paid", "Commission versée", "eur"),
+    ("draw_balance", "Solde d'avance à récupérer", "eur"),
+    ("bonus", "Prime sur objectif", "eur"),
+    ("team_attainment", "Réalisation de l'équipe (période)", "pct2"),
+    ("fixed", "Fixe du mois (proratisé)", "eur"),
+    ("team_pool", "Prime d'équipe à répartir", "eur"),
+    ("team_bonus", "Prime d'équipe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+]
+
+#: Columns of « Synthèse » (per rep): field of ``PayResult.totals()``, header, style.
+SUMMARY_COLUMNS: list[tuple[str, str, str]] = [
+    ("rep", "Commercial", "text"),
+    ("name", "Nom", "text"),
+    ("team", "Équipe", "text"),
+    ("base", "Assiette", "eur"),
+    ("target", "Objectif", "eur"),
+    ("attainment", "Réalisation", "pct2"),
+    ("commission", "Commissions dues", "eur"),
+    ("commission_paid", "Commissions versées", "eur"),
+    ("bonus", "Primes sur objectif", "eur"),
+    ("team_bonus", "Primes d'équipe", "eur"),
+    ("fixed", "Fixe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+    ("draw_balance", "Solde d'avance au 31/12", "eur"),
+]
+
+#: Columns of a « Relevé »: field of « Calcul », header.
+STATEMENT_COLUMNS: list[tuple[str, str, str]] = [
+    ("base", "Assiette", "eur"),
+    ("target", "Objectif", "eur"),
+    ("attainment", "Réalisation (période)", "pct2"),
+    ("commission", "Commission du mois", "eur"),
+    ("draw_topup", "Complément d'avance", "eur"),
+    ("draw_recovery", "Reprise d'avance", "eur"),
+    ("commission_paid", "Commission versée", "eur"),
+    ("bonus", "Prime sur objectif", "eur"),
+    ("team_bonus", "Prime d'équipe", "eur"),
+    ("fixed", "Fixe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+]
+
+# rows of the scalar parameters on « Paramètres »: key → (row, defined name, label, note)
+_PARAMS = {
+    "year": (4, "Annee", "Exercice", "Année des 12 mois calculés."),
+    "mode": (5, "ModeCalcul", "Mode du barème", "progressif : chaque taux sur la part de l'assiette dans sa tranche ; "
+                                                  "paliers : le taux de la tranche atteinte sur toute l'assiette."),
+    "base": (6, "Assiette", "Assiette des commissions", "CA HT facturé, marge, ou CA encaissé (« Saisie » est "
+                                                        "pré-remplie avec l'assiette choisie à la génération)."),
+    "period": (7, "Periode", "Période de calcul", "Barème, seuil, plafond et primes s'appliquent au cumul de la période ; "
+                                                   "versement mensuel de l'augmentation de la commission due."),
+    "months": (8, "MoisPeriode", "Mois par période", "Calculé : 1, 3 ou 12."),
+    "gate": (9, "Seuil", "Seuil de déclenchement (réalisation minimale)", "Sous ce taux de réalisation de la période, "
+                                                                          "aucune commission."),
+    "cap": (10, "Plafond", "Plafond de commission par période", "0 : pas de plafond."),
+    "accelerator": (11, "Accelerateur", "Accélérateur au-delà de 100 % de l'objectif",
+                    "Multiplie la commission gagnée sur la part de l'assiette au-delà de l'objectif (1 : aucun)."),
+    "draw": (12, "Avance", "Avance mensuelle sur commissions", "Minimum garanti de la commission du mois, "
+                                                               "proratisé comme le fixe (0 : aucune)."),
+    "draw_recoverable": (13, "AvanceRecuperable", "Avance récupérable", "oui : les compléments versés sont repris "
+                                                                        "sur les commissions suivantes au-delà de l'avance."),
+    "split": (14, "Repartition", "Répartition de la prime d'équipe", "parts égales entre membres présents, prorata du "
+                                                                     "fixe du mois, ou le montant à chaque commercial."),
+    "charge_rate": (15, "TauxCharges", "Taux de charges patronales", "Coût employeur = brut × (1 + taux)."),
+}
+
+
+@dataclass
+class CommissionsLayout:
+    """Where things are in the generated workbook (for tests, the live renderer and the CLI)."""
+
+    year: int
+    plan: CommissionPlan
+    reps: list[str]
+    names: dict[str, str]
+    teams: list[str]
+    team_of: dict[str, str]
+    #: « Calcul »: first data row, rows per (rep, month), column letter per field
+    calc_rows: dict[tuple[str, int], int]
+    calc_columns: dict[str, str]
+    #: « Saisie »: cells of the base and of the target per (rep, month)
+    input_base: dict[tuple[str, int], str]
+    input_target: dict[tuple[str, int], str]
+    #: « Synthèse »: row per rep, total row, column per field, row per team (column per team field)
+    summary_rows: dict[str, int]
+    summary_total_row: int
+    summary_columns: dict[str, str]
+    team_rows: dict[str, int]
+    team_columns: dict[str, str]
+    #: one statement sheet per rep and its first month row
+    statements: dict[str, str]
+    statement_first_row: int
+    statement_columns: dict[str, str]
+    #: « Paramètres »: cell of each scalar parameter, first rows of the grids
+    params: dict[str, str]
+    tier_rows: list[int]
+    bonus_rows: list[int]
+    team_bonus_rows: list[int]
+    #: « Équipe »: row per rep
+    team_sheet_rows: dict[str, int]
+    #: the inputs written into the workbook, as arrays (reps × 12) and per rep
+    bases: np.ndarray
+    targets: np.ndarray
+    base_salary: np.ndarray
+    hire_dates: list
+    end_dates: list
+    #: reps present in the sales lines but not in the team (their sales are not counted)
+    unknown_reps: list[str] = field(default_factory=list)
+
+    def pay_inputs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`xlsales.core.payplan.compute_pay` for the workbook's data."""
+        return {"plan": self.plan, "base_amounts": self.bases, "targets": self.targets, "base_salary": self.base_salary,
+                "hire_dates": self.hire_dates, "year": self.year, "end_dates": self.end_dates,
+                "teams": [self.team_of[r] for r in self.reps], "reps": self.reps}
+
+
+# ------------------------------------------------------------------------------------------------
+# Inputs
+# ------------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    return str(value).strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    stamp = pd.to_datetime(value, errors="coerce")
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def _revenue(sales: pd.DataFrame) -> np.ndarray:
+    if "revenue" in sales.columns:
+        return sales["revenue"].to_numpy(dtype=float)
+    discount = sales["discount"].to_numpy(dtype=float) if "discount" in sales.columns else 0.0
+    return (sales["quantity"].to_numpy(dtype=float) * sales["unit_price"].to_numpy(dtype=float)
+            * (1.0 - np.nan_to_num(discount)))
+
+
+def _line_amounts(sales: pd.DataFrame, base: str) -> np.ndarray:
+    """The commission base of each sales line: revenue, margin or cash collected."""
+    revenue = _revenue(sales)
+    if base == "revenue":
+        return revenue
+    if base == "margin":
+        if "margin" in sales.columns:
+            return sales["margin"].to_numpy(dtype=float)
+        if "unit_cost" not in sales.columns:
+            raise ValueError("assiette « marge » : les ventes n'ont pas de coût unitaire (unit_cost)")
+        return revenue - sales["quantity"].to_numpy(dtype=float) * sales["unit_cost"].to_numpy(dtype=float)
+    if "paid" not in sales.columns:
+        raise ValueError("assiette « encaissé » : les ventes n'ont pas de colonne payé (paid)")
+    paid = sales["paid"]
+    if paid.dtype == bool or paid.dtype == object:
+        flags = paid.map(lambda v: v if isinstance(v, (bool, np.bool_)) else _text(v).lower() in ("oui", "yes", "o", "vrai", "true", "1"))
+        numeric = pd.to_numeric(paid.where(~paid.map(lambda v: isinstance(v, (bool, np.bool_, str))), None), errors="coerce")
+        return np.where(numeric.notna(), numeric.to_numpy(dtype=float), np.where(flags.to_numpy(dtype=bool), revenue, 0.0))
+    return paid.to_numpy(dtype=float)
+
+
+def monthly_bases(sales: pd.DataFrame | None, reps: list[str], year: int, base: str = "revenue") -> tuple[np.ndarray, list[str]]:
+    """Commission base per rep (rows, in ``reps`` order) and month of ``year``, to the cent;
+    also the reps of the sales lines that are not in ``reps``."""
+    out = np.zeros((len(reps), 12))
+    if sales is None or len(sales) == 0:
+        return out, []
+    dates = pd.to_datetime(sales["date"], errors="coerce")
+    amounts = np.nan_to_num(_line_amounts(sales, base))
+    rep = sales["rep"].map(_text)
+    mask = (dates.dt.year == year).to_numpy()
+    frame = pd.DataFrame({"rep": rep[mask].to_numpy(), "month": dates[mask].dt.month.to_numpy(), "amount": amounts[mask]})
+    sums = frame.groupby(["rep", "month"])["amount"].sum()
+    index = {r: i for i, r in enumerate(reps)}
+    for (r, m), value in sums.items():
+        if r in index:
+            out[index[r], int(m) - 1] = value
+    unknown = sorted(set(frame["rep"]) - set(reps))
+    return np.round(out, 2), unknown
+
+
+def monthly_targets(targets: pd.DataFrame | None, reps: list[str], year: int, base: str = "revenue") -> np.ndarray:
+    """Target per rep and month of ``year`` (a yearly target is spread evenly over the 12 months).
+
+    ``targets``: rep, and period ("2026-03" or "2026") or year + month, and target (revenue); with
+    a margin base, ``target_margin`` is used when present."""
+    out = np.zeros((len(reps), 12))
+    if targets is None or len(targets) == 0 or "rep" not in targets.columns:
+        return out
+    t = targets.copy()
+    column = "target_margin" if base == "margin" and "target_margin" in t.columns and t["target_margin"].notna().any() else \
+        next(c for c in ("target", "target_revenue", "revenue") if c in t.columns)
+    if "year" in t.columns and "month" in t.columns:
+        years = pd.to_numeric(t["year"], errors="coerce")
+        months = pd.to_numeric(t["month"], errors="coerce")
+    else:
+        period = t["period"].map(_text)
+        years = pd.to_numeric(period.str.slice(0, 4), errors="coerce")
+        months = pd.to_numeric(period.str.slice(5, 7), errors="coerce")
+    index = {r: i for i, r in enumerate(reps)}
+    values = pd.to_numeric(t[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    for rep, y, m, v in zip(t["rep"].map(_text), years, months, values):
+        if rep not in index or y != year:
+            continue
+        if pd.isna(m) or m == 0:
+            out[index[rep]] += v / 12
+        else:
+            out[index[rep], int(m) - 1] += v
+    return np.round(out, 2)
+
+
+def _sheet_title(prefix: str, name: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\']", " ", name).strip() or "?"
+    title = f"{prefix} {clean}"[:31].rstrip()
+    candidate, k = title, 2
+    while candidate.lower() in used:
+        suffix = f" ({k})"
+        candidate = title[: 31 - len(suffix)].rstrip() + suffix
+        k += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+# ------------------------------------------------------------------------------------------------
+# Sheets
+# ------------------------------------------------------------------------------------------------
+
+
+def _grid_rows(first: int, filled: int, minimum: int) -> list[int]:
+    return list(range(first, first + max(minimum, filled + 2)))
+
+
+def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str, str], dict[str, str], dict[str, list[int]]]:
+    sheet = SheetPlan(SHEETS["params"], role="input", tab_color="70AD47")
+    sheet.title("Paramètres du plan de commissionnement",
+                "Cellules jaunes : à saisir. Les autres feuilles se recalculent seules.")
+    values = {
+        "year": (year, "input_int"),
+        "mode": (MODE_FR[plan.mode], "input_text"),
+        "base": (BASE_FR[plan.base], "input_text"),
+        "period": (PERIOD_FR[plan.period], "input_text"),
+        "gate": (plan.gate, "input_pct"),
+        "cap": (plan.cap or 0.0, "input_eur"),
+        "accelerator": (plan.accelerator, "input_dec"),
+        "draw": (plan.draw, "input_eur"),
+        "draw_recoverable": ("oui" if plan.draw_recoverable else "non", "input_text"),
+        "split": (SPLIT_FR[plan.team_bonus_split], "input_text"),
+        "charge_rate": (plan.charge_rate, "input_pct"),
+    }
+    q = quote_sheet(sheet.name)
+    names, cells = {}, {}
+    for key, (row, name, label, note) in _PARAMS.items():
+        sheet.set(row, 1, label, style="label")
+        if key == "months":
+            sheet.set(row, 2, formula='IF(Periode="trimestre",3,IF(Periode="année",12,1))', style="int")
+        else:
+            value, style = values[key]
+            sheet.set(row, 2, value, style=style)
+        sheet.set(row, 3, note, style="note")
+        names[name] = f"{q}!$B${row}"
+        cells[key] = f"B{row}"
+    v = sheet.validations
+    v.append(Validation("B4", "whole", "between", "2000", "2100", prompt="Année (ex. 2026)", error="Une année de 2000 à 2100 est attendue."))
+    v.append(Validation("B5", "list", None, '"progressif,paliers"', prompt="progressif (par tranches) ou paliers (taux global)",
+                        error="Choisissez progressif ou paliers.", allow_blank=False))
+    v.append(Validation("B6", "list", None, '"CA,marge,encaissé"', prompt="CA, marge ou encaissé",
+                        error="Choisissez CA, marge ou encaissé.", allow_blank=False))
+    v.append(Validation("B7", "list", None, '"mois,trimestre,année"', prompt="mois, trimestre ou année",
+                        error="Choisissez mois, trimestre ou année.", allow_blank=False))
+    v.append(Validation("B9", "decimal", "between", "0", "1", prompt="Taux de réalisation entre 0 et 100 %",
+                        error="Un taux entre 0 et 100 % est attendu."))
+    v.append(Validation("B10", "decimal", "greaterThanOrEqual", "0", prompt="Montant maximal par période (0 : aucun)",
+                        error="Un montant positif ou nul est attendu."))
+    v.append(Validation("B11", "decimal", "between", "0", "10", prompt="Coefficient (1 : pas d'accélérateur ; 1,5 : +50 %)",
+                        error="Un coefficient entre 0 et 10 est attendu."))
+    v.append(Validation("B12", "decimal", "greaterThanOrEqual", "0", prompt="Avance mensuelle (€)",
+                        error="Un montant positif ou nul est attendu."))
+    v.append(Validation("B13", "list", None, '"oui,non"', prompt="oui ou non", error="Choisissez oui ou non.", allow_blank=False))
+    v.append(Validation("B14", "list", None, '"parts égales,prorata du fixe,par commercial"',
+                        prompt="parts égales, prorata du fixe ou par commercial", error="Choisissez une répartition de la liste.",
+                        allow_blank=False))
+    v.append(Validation("B15", "decimal", "between", "0", "1", prompt="Taux entre 0 et 100 %", error="Un taux entre 0 et 100 % est attendu."))
+
+    # tiers table
+    top = 17
+    sheet.set(top, 1, "Barème des commissions (bornes croissantes, sans ligne vide intercalée)", style="label")
+    sheet.row(top + 1, 1, ["Tranche", "Borne inférieure", "Borne supérieure", "Taux", "Taux différentiel"], style="header")
+    tier_rows = _grid_rows(top + 2, len(plan.thresholds), 6)
+    for k, r in enumerate(tier_rows):
+        bound = plan.thresholds[k] if k < len(plan.thresholds) else None
+        rate = plan.rates[k] if k < len(plan.rates) else None
+        nxt = f"B{r + 1}" if r != tier_rows[-1] else None
+        upper = (f'IF(ISNUMBER(B{r}),IF(ISNUMBER({nxt}),{nxt},"et au-delà"),"")' if nxt else
+                 f'IF(ISNUMBER(B{r}),"et au-delà","")')
+        diff = f"IF(ISNUMBER(B{r}),D{r},0)" if k == 0 else f"IF(ISNUMBER(B{r}),D{r}-D{r - 1},0)"
+        sheet.row(r, 1, [k + 1, bound, Formula(upper), rate, Formula(diff)],
+                  style=["int", "input_eur", "eur", "input_pct", "pct2"])
+    t0, t1 = tier_rows[0], tier_rows[-1]
+    names.update({"Bornes": f"{q}!$B${t0}:$B${t1}", "Taux": f"{q}!$D${t0}:$D${t1}", "TauxDiff": f"{q}!$E${t0}:$E${t1}"})
+    v.append(Validation(f"B{t0}:B{t1}", "decimal", "greaterThanOrEqual", "0", prompt="Borne inférieure de la tranche (€)",
+                        error="Un montant positif ou nul est attendu."))
+    v.append(Validation(f"D{t0}:D{t1}", "decimal", "between", "0", "1", prompt="Taux de commission entre 0 et 100 %",
+                        error="Un taux entre 0 et 100 % est attendu."))
+
+    def grid(top: int, title: str, first_header: str, thresholds, amounts, prefix: str) -> list[int]:
+        sheet.set(top, 1, title, style="label")
+        sheet.row(top + 1, 1, ["Palier", first_header, "Montant"], style="header")
+        rows = _grid_rows(top + 2, len(thresholds), 4)
+        for k, r in enumerate(rows):
+            sheet.row(r, 1, [k + 1, thresholds[k] if k < len(thresholds) else None,
+                             amounts[k] if k < len(amounts) else None], style=["int", "input_pct", "input_eur"])
+        names[f"{prefix}Seuils"] = f"{q}!$B${rows[0]}:$B${rows[-1]}"
+        names[f"{prefix}Montants"] = f"{q}!$C${rows[0]}:$C${rows[-1]}"
+        v.append(Validation(f"B{rows[0]}:B{rows[-1]}", "decimal", "between", "0", "10",
+                            prompt="Taux de réalisation (100 % = objectif atteint)", error="Un taux entre 0 et 1 000 % est attendu."))
+        v.append(Validation(f"C{rows[0]}:C{rows[-1]}", "decimal", "greaterThanOrEqual", "0", prompt="Montant de la prime (€)",
+                            error="Un montant positif ou nul est attendu."))
+        return rows
+
+    bonus_rows = grid(t1 + 2, "Prime sur objectif (le palier le plus haut atteint, en fin de période)", "Réalisation ≥",
+                      plan.bonus_thresholds, plan.bonus_amounts, "Prime")
+    team_rows = grid(bonus_rows[-1] + 2, "Prime d'équipe (réalisation de l'équipe, en fin de période)",
+                     "Réalisation de l'équipe ≥", plan.team_bonus_thresholds, plan.team_bonus_amounts, "PrimeEquipe")
+    sheet.widths.update({"A": 46, "B": 16, "C": 16, "D": 10, "E": 12})
+    sheet.freeze = "A4"
+    sheet.print_setup = PrintSetup(orientation="portrait", fit_width=1, fit_height=1, header="Plan de commissionnement")
+    return sheet, names, cells, {"tiers": tier_rows, "bonus": bonus_rows, "team_bonus": team_rows}
+
+
+def _team_sheet(reps: list[str], info: pd.DataFrame) -> tuple[SheetPlan, dict[str, int]]:
+    sheet = SheetPlan(SHEETS["team"], role="input", tab_color="70AD47")
+    sheet.title("Équipe commerciale", "Fixe annuel brut ; dates d'embauche et de sortie pour le prorata des mois "
+                                      "incomplets (jours calendaires).")
+    headers = ["Commercial", "Nom", "Équipe", "Date d'embauche", "Date de sortie", "Fixe annuel brut", "Fixe mensuel"]
+    sheet.row(4, 1, headers, style="header")
+    rows = {}
+    for i, rep in enumerate(reps):
+        r = 5 + i
+        rows[rep] = r
+        rec = info.loc[rep]
+        sheet.row(r, 1, [rep, rec["name"] or None, rec["team"] or None, rec["hire_date"], rec["end_date"],
+                         float(rec["base_salary"]), Formula(f"F{r}/12")],
+                  style=["input_text", "input_text", "input_text", "input_date", "input_date", "input_eur", "eur"])
+    last = 4 + len(reps)
+    sheet.validations.append(Validation(f"D5:E{last}", "date", "between", "18264", "73415",
+                                        prompt="Date (jj/mm/aaaa), vide si sans objet", error="Une date est attendue."))
+    sheet.validations.append(Validation(f"F5:F{last}", "decimal", "greaterThanOrEqual", "0", prompt="Fixe annuel brut (€)",
+                                        error="Un montant positif ou nul est attendu."))
+    sheet.widths.update({"A": 20, "B": 26, "C": 16, "D": 15, "E": 15, "F": 16, "G": 14})
+    sheet.freeze = "B5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Équipe commerciale")
+    return sheet, rows
+
+
+def _input_sheet(reps: list[str], team_rows: dict[str, int], bases: np.ndarray, targets: np.ndarray
+                 ) -> tuple[SheetPlan, dict, dict]:
+    sheet = SheetPlan(SHEETS["input"], role="input", tab_color="70AD47")
+    sheet.title("Saisie mensuelle")
+    sheet.put("A2", formula='="Assiette des commissions : "&Assiette&" — exercice "&Annee', style="subtitle")
+    eq = quote_sheet(SHEETS["team"])
+    n = len(reps)
+    blocks = {}
+    top = 4
+    for key, title, values in (("base", "Assiette du mois (HT)", bases),
+                               ("target", "Objectifs mensuels (mois complet ; proratisés dans « Calcul » pour une "
+                                          "embauche ou une sortie en cours de mois)", targets)):
+        sheet.set(top, 1, title, style="label")
+        sheet.row(top + 1, 1, ["Commercial", "Nom"] + MONTHS_FR + ["Total"], style="header")
+        cells = {}
+        first = top + 2
+        for i, rep in enumerate(reps):
+            r = first + i
+            e = team_rows[rep]
+            sheet.set(r, 1, formula=f'IF({eq}!$A${e}="","",{eq}!$A${e})', style="text")
+            sheet.set(r, 2, formula=f'IF({eq}!$B${e}="","",{eq}!$B${e})', style="text")
+            for m in range(1, 13):
+                sheet.set(r, 2 + m, float(values[i, m - 1]), style="input_eur")
+                cells[(rep, m)] = f"{col(2 + m)}{r}"
+            sheet.set(r, 15, formula=f"SUM(C{r}:N{r})", style="eur")
+        last = first + n - 1
+        t = last + 1
+        sheet.set(t, 1, "Total", style="total_text")
+        sheet.set(t, 2, None, style="total_text")
+        for c in range(3, 16):
+            sheet.set(t, c, formula=f"SUM({col(c)}{first}:{col(c)}{last})", style="total_eur")
+        sheet.validations.append(Validation(f"C{first}:N{last}", "decimal", "greaterThanOrEqual", "0",
+                                            prompt="Montant HT du mois (€)", error="Un montant positif ou nul est attendu."))
+        blocks[key] = cells
+        top = t + 3
+    sheet.widths.update({"A": 20, "B": 24, **{col(c): 12 for c in range(3, 15)}, "O": 14})
+    sheet.freeze = "C6"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Saisie mensuelle")
+    return sheet, blocks["base"], blocks["target"]
+
+
+def _tier(x: str) -> str:
+    """Grid commission of the amount in cell ``x``: flat by INDEX/MATCH, progressive by SUMPRODUCT."""
+    flat = f"IF(OR(COUNT(Bornes)=0,{x}<INDEX(Bornes,1)),0,{x}*INDEX(Taux,MATCH({x},Bornes,1)))"
+    progressive = f"SUMPRODUCT(({x}>Bornes)*({x}-Bornes)*TauxDiff)"
+    return f'IF(ModeCalcul="paliers",{flat},{progressive})'
+
+
+def _step(x: str, thresholds: str, amounts: str) -> str:
+    """Step grid: the amount of the highest threshold reached by ``x`` (0 when ``x`` is empty)."""
+    return (f'IF(OR({x}="",COUNT({thresholds})=0),0,IF({x}<INDEX({thresholds},1),0,'
+            f'N(INDEX({amounts},MATCH({x},{thresholds},1)))))')
+
+
+def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, input_target: dict
+                ) -> tuple[SheetPlan, dict[tuple[str, int], int], dict[str, str]]:
+    sheet = SheetPlan(SHEETS["calc"], tab_color="1F4E78")
+    sheet.title("Calcul des rémunérations", "Une ligne par commercial et par mois ; cumuls sur la période du plan. "
+                                            "Feuille calculée : ne rien saisir ici.")
+    C = {f: col(i) for i, (f, _, _) in enumerate(CALC_COLUMNS, start=1)}
+    sheet.row(4, 1, [h for _, h, _ in CALC_COLUMNS], style="header")
+    first = 5
+    last = first + 12 * len(reps) - 1
+    eq = quote_sheet(SHEETS["team"])
+    inp = quote_sheet(SHEETS["input"])
+    rows: dict[tuple[str, int], int] = {}
+
+    def rng(f: str, a: int = first, b: int = last) -> str:
+        return f"${C[f]}${a}:${C[f]}${b}"
+
+    for i, rep in enumerate(reps):
+        b0, b1 = first + 12 * i, first + 12 * i + 11
+        e = team_rows[rep]
+        for m in range(1, 13):
+            r = b0 + m - 1
+            rows[(rep, m)] = r
+            c = {f: f"{C[f]}{r}" for f in C}
+            prev = (lambda f: "0") if m == 1 else (lambda f, r=r: f"{C[f]}{r - 1}")
+            eom = f"EOMONTH({c['period_date']},0)"
+            formulas = {
+                "rep": f'IF({eq}!$A${e}="","",{eq}!$A${e})',
+                "team": f'IF({eq}!$C${e}="","",{eq}!$C${e})',
+                "month": None,
+                "period_date": f"DATE(Annee,{c['month']},1)",
+                "period_start": f"{c['month']}-MOD({c['month']}-1,MoisPeriode)",
+                "presence": (f"MAX(0,MIN({eom},IF(ISNUMBER({eq}!$E${e}),{eq}!$E${e},{eom}))"
+                             f"-MAX({c['period_date']},IF(ISNUMBER({eq}!$D${e}),{eq}!$D${e},{c['period_date']}))+1)"
+                             f"/DAY({eom})"),
+                "base": f"N({inp}!{input_base[(rep, m)]})",
+                "target": f"ROUND(N({inp}!{input_target[(rep, m)]})*{c['presence']},2)",
+                "cum_base": (f"SUMIFS({rng('base', b0, b1)},{rng('month', b0, b1)},\">=\"&{c['period_start']},"
+                             f"{rng('month', b0, b1)},\"<=\"&{c['month']})"),
+                "cum_target": (f"SUMIFS({rng('target', b0, b1)},{rng('month', b0, b1)},\">=\"&{c['period_start']},"
+                               f"{rng('month', b0, b1)},\"<=\"&{c['month']})"),
+                "attainment": f'IF({c["cum_target"]}>0,ROUND({c["cum_base"]}/{c["cum_target"]},4),"")',
+                "gate_ok": f'IF({c["attainment"]}="","oui",IF({c["attainment"]}>=Seuil,"oui","non"))',
+                "grid_commission": _tier(c["cum_base"]),
+                "grid_commission_at_target": (f"IF(AND({c['cum_target']}>0,{c['cum_base']}>{c['cum_target']}),"
+                                              f"{_tier(c['cum_target'])},{c['grid_commission']})"),
+                "accelerator_extra": f"(Accelerateur-1)*({c['grid_commission']}-{c['grid_commission_at_target']})",
+                "commission_after_gate": f'IF({c["gate_ok"]}="oui",{c["grid_commission"]}+{c["accelerator_extra"]},0)',
+                "commission_due_cum": (f"ROUND(IF(Plafond>0,MIN(Plafond,{c['commission_after_gate']}),"
+                                       f"{c['commission_after_gate']}),2)"),
+                "commission": (f"ROUND({c['commission_due_cum']}-IF({c['month']}={c['period_start']},0,"
+                               f"{prev('commission_due_cum')}),2)"),
+                "draw": f"ROUND(Avance*{c['presence']},2)",
+                "draw_topup": f"ROUND(MAX(0,{c['draw']}-{c['commission']}),2)",
+                "draw_recovery": (f'IF(AvanceRecuperable="oui",ROUND(MIN({prev("draw_balance")},'
+                                  f'MAX(0,{c["commission"]}-{c["draw"]})),2),0)'),
+                "commission_paid": f"ROUND({c['commission']}+{c['draw_topup']}-{c['draw_recovery']},2)",
+                "draw_balance": (f'IF(AvanceRecuperable="oui",ROUND({prev("draw_balance")}+{c["draw_topup"]}'
+                                 f'-{c["draw_recovery"]},2),0)'),
+                "bonus": f"IF(MOD({c['month']},MoisPeriode)<>0,0,{_step(c['attainment'], 'PrimeSeuils', 'PrimeMontants')})",
+                "team_attainment": (f'IF({c["team"]}="","",IF(SUMIFS({rng("cum_target")},{rng("team")},{c["team"]},'
+                                    f'{rng("month")},{c["month"]})>0,ROUND(SUMIFS({rng("cum_base")},{rng("team")},'
+                                    f'{c["team"]},{rng("month")},{c["month"]})/SUMIFS({rng("cum_target")},{rng("team")},'
+                                    f'{c["team"]},{rng("month")},{c["month"]}),4),""))'),
+                "fixed": f"ROUND({eq}!$F${e}/12*{c['presence']},2)",
+                "team_pool": (f"IF(MOD({c['month']},MoisPeriode)<>0,0,"
+                              f"{_step(c['team_attainment'], 'PrimeEquipeSeuils', 'PrimeEquipeMontants')})"),
+                "team_bonus": (f'IF(OR({c["team_pool"]}=0,{c["presence"]}=0),0,ROUND('
+                               f'IF(Repartition="par commercial",{c["team_pool"]},'
+                               f'IF(Repartition="prorata du fixe",IF(SUMIFS({rng("fixed")},{rng("team")},{c["team"]},'
+                               f'{rng("month")},{c["month"]})>0,{c["team_pool"]}*{c["fixed"]}/SUMIFS({rng("fixed")},'
+                               f'{rng("team")},{c["team"]},{rng("month")},{c["month"]}),0),'
+                               f'{c["team_pool"]}/COUNTIFS({rng("team")},{c["team"]},{rng("month")},{c["month"]},'
+                               f'{rng("presence")},">0"))),2))'),
+                "gross": f"ROUND({c['fixed']}+{c['commission_paid']}+{c['bonus']}+{c['team_bonus']},2)",
+                "employer_cost": f"ROUND({c['gross']}*(1+TauxCharges),2)",
+            }
+            for j, (f, _, style) in enumerate(CALC_COLUMNS, start=1):
+                if f == "month":
+                    sheet.set(r, j, m, style=style)
+                else:
+                    sheet.set(r, j, formula=formulas[f], style=style)
+    gate = C["gate_ok"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{gate}{first}:{gate}{last}", "cell_is", "equal", ['"non"'], look="bad"))
+    att = C["attainment"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
+    sheet.widths.update({"A": 18, "B": 12, "C": 6, "D": 10, "E": 9, **{col(k): 13 for k in range(6, len(CALC_COLUMNS) + 1)}})
+    sheet.freeze = "D5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Calcul des rémunérations")
+    return sheet, rows, C
+
+
+def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int], calc_rows: dict, C: dict[str, str]
+                   ) -> tuple[SheetPlan, dict[str, int], int, dict[str, str], dict[str, int], dict[str, str]]:
+    sheet = SheetPlan(SHEETS["summary"], tab_color="1F4E78")
+    sheet.title("Synthèse annuelle des rémunérations")
+    sheet.put("A2", formula='="Exercice "&Annee&" — assiette : "&Assiette&" — période : "&Periode', style="subtitle")
+    S = {f: col(i) for i, (f, _, _) in enumerate(SUMMARY_COLUMNS, start=1)}
+    sheet.row(4, 1, [h for _, h, _ in SUMMARY_COLUMNS], style="header")
+    calc = quote_sheet(SHEETS["calc"])
+    eq = quote_sheet(SHEETS["team"])
+    first = 5
+    rows = {}
+    sums = {"base": "base", "target": "target", "commission": "commission", "commission_paid": "commission_paid",
+            "bonus": "bonus", "team_bonus": "team_bonus", "fixed": "fixed", "gross": "gross", "employer_cost": "employer_cost"}
+    for i, rep in enumerate(reps):
+        r = first + i
+        rows[rep] = r
+        e = team_rows[rep]
+        b0, b1 = calc_rows[(rep, 1)], calc_rows[(rep, 12)]
+        values = []
+        for f, _, style in SUMMARY_COLUMNS:
+            if f == "rep":
+                values.append(Formula(f'IF({eq}!$A${e}="","",{eq}!$A${e})'))
+            elif f == "name":
+                values.append(Formula(f'IF({eq}!$B${e}="","",{eq}!$B${e})'))
+            elif f == "team":
+                values.append(Formula(f'IF({eq}!$C${e}="","",{eq}!$C${e})'))
+            elif f == "attainment":
+                values.append(Formula(f'IF({S["target"]}{r}>0,{S["base"]}{r}/{S["target"]}{r},"")'))
+            elif f == "draw_balance":
+                values.append(Formula(f"{calc}!${C['draw_balance']}${b1}"))
+            else:
+                values.append(Formula(f"SUM({calc}!${C[sums[f]]}${b0}:${C[sums[f]]}${b1})"))
+        sheet.row(r, 1, values, style=[s for _, _, s in SUMMARY_COLUMNS])
+    last = first + len(reps) - 1
+    total = last + 1
+    total_values = []
+    for f, _, style in SUMMARY_COLUMNS:
+        if f == "rep":
+            total_values.append("Total")
+        elif f in ("name", "team"):
+            total_values.append(None)
+        elif f == "attainment":
+            total_values.append(Formula(f'IF({S["target"]}{total}>0,{S["base"]}{total}/{S["target"]}{total},"")'))
+        else:
+            total_values.append(Formula(f"SUM({S[f]}{first}:{S[f]}{last})"))
+    sheet.row(total, 1, total_values, style=["total_text", "total_text", "total_text"]
+              + ["total_pct" if s.startswith("pct") else "total_eur" for _, _, s in SUMMARY_COLUMNS[3:]])
+    att = S["attainment"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
+    # per team
+    team_fields = [("team", "Équipe", "text"), ("base", "Assiette", "eur"), ("target", "Objectif", "eur"),
+                   ("attainment", "Réalisation", "pct2"), ("team_bonus", "Primes d'équipe", "eur"),
+                   ("gross", "Total brut", "eur"), ("employer_cost", "Coût employeur", "eur")]
+    T = {f: col(i) for i, (f, _, _) in enumerate(team_fields, start=1)}
+    top = total + 2
+    sheet.set(top, 1, "Par équipe", style="label")
+    sheet.row(top + 1, 1, [h for _, h, _ in team_fields], style="header")
+    trows = {}
+    for k, team in enumerate(teams):
+        r = top + 2 + k
+        trows[team] = r
+        values = [team]
+        for f, _, _ in team_fields[1:]:
+            if f == "attainment":
+                values.append(Formula(f'IF({T["target"]}{r}>0,{T["base"]}{r}/{T["target"]}{r},"")'))
+            else:
+                values.append(Formula(f"SUMIFS(${S[f]}${first}:${S[f]}${last},${S['team']}${first}:${S['team']}${last},$A{r})"))
+        sheet.row(r, 1, values, style=[s for _, _, s in team_fields])
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", "Rémunération brute et coût employeur par commercial", f"A{(trows[teams[-1]] if teams else top + 1) + 3}",
+        [ChartSeries(f"{q}!${S['gross']}${first}:${S['gross']}${last}", "Total brut",
+                     categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!${S['employer_cost']}${first}:${S['employer_cost']}${last}", "Coût employeur")],
+        y_format='#,##0 "€"', width_cm=24, height_cm=10))
+    sheet.widths.update({"A": 20, "B": 24, "C": 14, **{col(k): 14 for k in range(4, len(SUMMARY_COLUMNS) + 1)}})
+    sheet.freeze = "B5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Synthèse des rémunérations")
+    return sheet, rows, total, S, trows, T
+
+
+def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, str]) -> tuple[SheetPlan, int, dict[str, str]]:
+    sheet = SheetPlan(name, tab_color="A5A5A5")
+    eq = quote_sheet(SHEETS["team"])
+    calc = quote_sheet(SHEETS["calc"])
+    sheet.put("A1", formula='="Relevé de rémunération variable — exercice "&Annee', style="title")
+    idents = [("Commercial", f'IF({eq}!$A${e}="","",{eq}!$A${e})', "text"),
+              ("Nom", f'IF({eq}!$B${e}="","",{eq}!$B${e})', "text"),
+              ("Équipe", f'IF({eq}!$C${e}="","",{eq}!$C${e})', "text"),
+              ("Date d'embauche", f'IF({eq}!$D${e}="","",{eq}!$D${e})', "date"),
+              ("Fixe annuel brut", f"{eq}!$F${e}", "eur")]
+    for k, (label, formula, style) in enumerate(idents):
+        sheet.set(3 + k, 1, label, style="label")
+        sheet.set(3 + k, 2, formula=formula, style=style)
+    sheet.put("D3", formula='="Plan : "&ModeCalcul&" sur "&Assiette&", période : "&Periode', style="note")
+    header_row = 9
+    R = {f: col(i) for i, (f, _, _) in enumerate(STATEMENT_COLUMNS, start=2)}
+    sheet.row(header_row, 1, ["Mois"] + [h for _, h, _ in STATEMENT_COLUMNS], style="header")
+    first = header_row + 1
+    for m in range(1, 13):
+        r = first + m - 1
+        row = calc_rows[(rep, m)]
+        sheet.set(r, 1, formula=f"{calc}!${C['period_date']}${row}", style="month")
+        for j, (f, _, style) in enumerate(STATEMENT_COLUMNS, start=2):
+            sheet.set(r, j, formula=f"{calc}!${C[f]}${row}", style=style)
+    last = first + 11
+    t = last + 1
+    sheet.set(t, 1, "Total", style="total_text")
+    for j, (f, _, style) in enumerate(STATEMENT_COLUMNS, start=2):
+        if f == "attainment":
+            sheet.set(t, j, formula=f'IF({R["target"]}{t}>0,{R["base"]}{t}/{R["target"]}{t},"")', style="total_pct")
+        else:
+            sheet.set(t, j, formula=f"SUM({col(j)}{first}:{col(j)}{last})", style="total_eur")
+    sheet.set(t + 2, 1, "Solde d'avance restant à récupérer au 31/12", style="label")
+    sheet.set(t + 2, 5, formula=f"{calc}!${C['draw_balance']}${calc_rows[(rep, 12)]}", style="eur")
+    sheet.set(t + 4, 1, "Fait à ............................................, le ..................................", style="default")
+    sheet.set(t + 6, 1, "Le commercial", style="label")
+    sheet.set(t + 6, 8, "Pour l'employeur", style="label")
+    sheet.set(t + 7, 1, "(date et signature, précédées de « lu et approuvé »)", style="note")
+    sheet.set(t + 7, 8, "(nom, qualité et signature)", style="note")
+    end = t + 12
+    sheet.set(end, 1, "Relevé établi à partir du plan de commissionnement en vigueur ; le détail des calculs figure "
+                      "dans la feuille « Calcul ».", style="note")
+    sheet.widths.update({"A": 14, **{col(k): 13 for k in range(2, len(STATEMENT_COLUMNS) + 2)}})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", fit_width=1, fit_height=1,
+                                   area=f"A1:{col(len(STATEMENT_COLUMNS) + 1)}{end}", header="Relevé de rémunération",
+                                   footer="&A")
+    return sheet, first, R
+
+
+def _reps_frame(reps: pd.DataFrame) -> pd.DataFrame:
+    if "rep" not in reps.columns:
+        raise ValueError("l'équipe doit avoir une colonne « rep » (commercial)")
+    frame = pd.DataFrame({"rep": reps["rep"].map(_text)})
+    for name in ("name", "team"):
+        frame[name] = reps[name].map(_text) if name in reps.columns else ""
+    for name in ("hire_date", "end_date"):
+        frame[name] = reps[name].map(_date) if name in reps.columns else None
+    frame["base_salary"] = (pd.to_numeric(reps["base_salary"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+                            if "base_salary" in reps.columns else 0.0)
+    frame = frame[frame["rep"] != ""]
+    duplicated = frame["rep"][frame["rep"].duplicated()].tolist()
+    if duplicated:
+        raise ValueError(f"commerciaux en double dans l'équipe : {', '.join(sorted(set(duplicated)))}")
+    if frame.empty:
+        raise ValueError("l'équipe est vide")
+    return frame.set_index("rep", drop=False)
+
+
+def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, Any], sales: pd.DataFrame | None = None,
+                      targets: pd.DataFrame | None = None, year: int | None = None) -> tuple[BookPlan, CommissionsLayout]:
+    """Plan the commissions workbook.
+
+    Parameters
+    ----------
+    reps : DataFrame
+        The team: rep (code), and optionally name, team, hire_date, end_date, base_salary (annual
+        gross fixed pay), as :func:`xlsales.io.read_reps` gives them.
+    plan : CommissionPlan or dict
+        The commission plan (a dict of :func:`xlsales.io.commission_plans` is accepted).
+    sales : DataFrame, optional
+        Sales lines (date, rep, quantity, unit_price, discount, unit_cost, paid…): pre-fill the
+        « Saisie » grid with the plan's base (CA, marge or encaissé) per rep and month of ``year``.
+    targets : DataFrame, optional
+        Targets: rep, period ("2026-03", or "2026" spread over 12 months) or year + month, target
+        (target_margin for a margin base when given).
+    year : int, optional
+        Year computed; default: the last year of the sales, else of the targets, else this year.
+
+    Returns
+    -------
+    (BookPlan, CommissionsLayout)
+    """
+    if not isinstance(plan, CommissionPlan):
+        plan = CommissionPlan.from_mapping(plan)
+    info = _reps_frame(reps)
+    rep_list = info["rep"].tolist()
+    if year is None:
+        if sales is not None and len(sales):
+            year = int(pd.to_datetime(sales["date"], errors="coerce").dt.year.max())
+        elif targets is not None and len(targets) and "period" in targets.columns:
+            year = int(pd.to_numeric(targets["period"].map(_text).str.slice(0, 4), errors="coerce").max())
+        else:
+            year = dt.date.today().year
+    year = int(year)
+    bases, unknown = monthly_bases(sales, rep_list, year, plan.base)
+    target_grid = monthly_targets(targets, rep_list, year, plan.base)
+    teams = sorted({t for t in info["team"] if t})
+
+    book = BookPlan(title="Commissions des commerciaux")
+    params, names, param_cells, grid_rows = _params_sheet(plan, year)
+    book.names.update(names)
+    team_sheet, team_rows = _team_sheet(rep_list, info)
+    input_sheet, input_base, input_target = _input_sheet(rep_list, team_rows, bases, target_grid)
+    calc, calc_rows, C = _calc_sheet(rep_list, team_rows, input_base, input_target)
+    summary, summary_rows, total_row, S, trows, T = _summary_sheet(rep_list, teams, team_rows, calc_rows, C)
+    for sheet in (params, team_sheet, input_sheet, calc, summary):
+        book.add(sheet)
+    used = {s.name.lower() for s in book.sheets}
+    statements = {}
+    first_row, R = 0, {}
+    for rep in rep_list:
+        name = _sheet_title("Relevé", info.loc[rep, "name"] or rep, used)
+        sheet, first_row, R = _statement_sheet(name, rep, team_rows[rep], calc_rows, C)
+        book.add(sheet)
+        statements[rep] = name
+    book.active = input_sheet.name
+    layout = CommissionsLayout(
+        year=year, plan=plan, reps=rep_list, names=dict(zip(rep_list, info["name"])), teams=teams,
+        team_of=dict(zip(rep_list, info["team"])), calc_rows=calc_rows, calc_columns=C, input_base=input_base,
+        input_target=input_target, summary_rows=summary_rows, summary_total_row=total_row, summary_columns=S,
+        team_rows=trows, team_columns=T, statements=statements, statement_first_row=first_row, statement_columns=R,
+        params=param_cells, tier_rows=grid_rows["tiers"], bonus_rows=grid_rows["bonus"],
+        team_bonus_rows=grid_rows["team_bonus"], team_sheet_rows=team_rows, bases=bases, targets=target_grid,
+        base_salary=info["base_salary"].to_numpy(dtype=float), hire_dates=list(info["hire_date"]),
+        end_dates=list(info["end_date"]), unknown_reps=unknown,
+    )
+    return book, layout
