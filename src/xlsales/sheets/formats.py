@@ -20,6 +20,8 @@ NUMBER_FORMATS = {
     "dec4": "0.0000",
     "date": "dd/mm/yyyy",
     "month": "mmm yyyy",
+    "daymonth": "dd/mm",
+    "hidden": ";;;",  # value kept for formulas, not displayed (Gantt cells coloured by conditional formats)
     "text": "@",
     "general": "General",
 }
@@ -74,6 +76,8 @@ STYLES: dict[str, CellStyle] = {
     "dec4": _style("dec4", border=True),
     "date": _style("date", border=True),
     "month": _style("month", border=True),
+    "daymonth": _style("daymonth", border=True, align="center"),
+    "gantt": _style("hidden", border=True, align="center"),
     "total_text": _style(bold=True, fill=COLORS["total_fill"], border=True),
     "total_eur": _style("eur", bold=True, fill=COLORS["total_fill"], border=True),
     "total_pct": _style("pct", bold=True, fill=COLORS["total_fill"], border=True),
