@@ -532,3 +532,17 @@ def test_format_numbers():
     assert xio.format_numbers([1234567.891, -0.004, 0.0], 2, fixed=True).tolist() == ["1 234 567,89", "0,00", "0,00"]
     assert xio.format_numbers([12.0, 12.5, 1e6], 2).tolist() == ["12", "12,5", "1 000 000"]
     assert xio.format_numbers([0.425, 1.0], 2, percent=True).tolist() == ["42,5 %", "100 %"]
+
+
+def test_utf16_tab_separated_export(tmp_path):
+    # Excel's « Texte Unicode » export: UTF-16 with BOM, tab separated
+    p = tmp_path / "ventes.txt"
+    p.write_bytes("Date\tClient\tCommercial\tProduit\tQuantité\tPrix unitaire\r\n01/02/2024\tCœur\tZoé\tP1\t2\t1 234,5\r\n".encode("utf-16"))
+    df = xio.read_sales(p)
+    assert df["customer"][0] == "Cœur" and df["rep"][0] == "Zoé" and df["revenue"][0] == 2469.0
+
+
+def test_old_formats_are_refused_with_advice(tmp_path):
+    p = tmp_path / "ventes.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    assert "enregistrez le fichier en .xlsx ou en CSV" in str(err(p))
