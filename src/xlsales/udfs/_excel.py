@@ -71,7 +71,8 @@ def excel_function(description: str, **arg_docs: str):
     return decorate
 
 
-#: VBA keywords that cannot name a parameter of the wrapper that classic xlwings writes.
+#: VBA keywords (and names the wrapper calls) that cannot name a parameter of the VBA function
+#: that classic xlwings writes for each UDF.
 VBA_RESERVED = frozenset(
     """and as attribute boolean byref byte byval call case cbool cbyte ccur cdate cdbl cdec cint clng
     clnglng clngptr const csng cstr currency cvar cverr date decimal declare defbool defbyte defcur
@@ -81,6 +82,8 @@ VBA_RESERVED = frozenset(
     new next not nothing null object on option optional or paramarray preserve private property public
     raiseevent redim rem resume return rset select set single static step stop string sub then to
     true type typeof until variant wend while with withevents xor""".split()
+    # names the generated wrapper itself uses: a parameter must not hide them
+    + ["array", "application", "err", "range", "thisworkbook", "activeworkbook", "xlpy"]
 )
 
 
