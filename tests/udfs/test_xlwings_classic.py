@@ -74,7 +74,15 @@ def test_each_udf_is_visible_once_to_xlwings(classic):
 
 def test_vba_reserved_words_are_known():
     assert {"new", "date", "string", "end", "next", "type", "rem"} <= VBA_RESERVED
+    assert {"array", "application", "err", "range"} <= VBA_RESERVED  # used by the wrapper's body
     assert vba_name("new") == "new_" and vba_name("old") == "old"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_function_name_is_usable_in_a_formula(name):
+    assert re.fullmatch(r"[A-Z][A-Z0-9_]*", name) and len(name) <= 255
+    # a name that reads as a cell reference (A1 or R1C1 style) cannot be called from a formula
+    assert not re.fullmatch(r"[A-Z]{1,3}[0-9]+|R[0-9]*C[0-9]*|R[0-9]*|C[0-9]*", name), name
 
 
 @pytest.mark.parametrize("name", NAMES)
