@@ -332,6 +332,8 @@ REPS = Schema(
         _T("name", "text", False, ("Nom complet", "nom", "prénom nom", "full name")),
         _T("hire_date", "date", False, ("Date d'embauche", "date entrée", "date d'entrée", "entrée", "embauche")),
         _T("end_date", "date", False, ("Date de sortie", "sortie", "date de départ")),
+        _T("birth_date", "date", False, ("Date de naissance", "naissance", "né le", "birth date")),
+        _T("last_interview", "date", False, ("Dernier entretien professionnel", "dernier entretien", "date du dernier entretien", "last interview")),
         _T("manager", "text", False, ("Manager", "responsable", "n+1", "chef des ventes")),
         _T("region", "text", False, ("Région", "secteur", "zone")),
         _T("team", "text", False, ("Équipe", "team")),
@@ -1471,7 +1473,8 @@ def read_sales(path: str | os.PathLike, sheet: str | int | None = None, *, limit
 
 
 def read_reps(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
-    """The sales team: rep, name, hire_date, end_date, manager, region, team, base_salary (annual gross), plan."""
+    """The sales team: rep, name, hire_date, end_date, birth_date, last_interview (last professional
+    interview), manager, region, team, base_salary (annual gross), plan."""
     return read_table(path, REPS, sheet, limits=limits)
 
 

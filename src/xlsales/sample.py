@@ -41,16 +41,17 @@ SALES_REGIONS = {
     "Sud": ("Occitanie", "Provence-Alpes-Côte d'Azur", "Corse"),
 }
 
-#: rep, region, team, hire date, annual gross base salary, commission plan
+#: rep, region, team, hire date, annual gross base salary, commission plan, birth date,
+#: last professional interview ("" = none on record)
 _REPS = (
-    ("Julien Moreau", "Nord", "Nord-Est", "2014-09-01", 38500.0, "Terrain"),
-    ("Sophie Lefèvre", "Nord", "Nord-Est", "2018-03-05", 36000.0, "Terrain"),
-    ("Thomas Girard", "Est", "Nord-Est", "2012-01-09", 41000.0, "Terrain"),
-    ("Camille Rousseau", "Est", "Nord-Est", "2020-10-01", 34500.0, "Terrain"),
-    ("Nicolas Fournier", "Ouest", "Sud-Ouest", "2016-06-13", 37500.0, "Terrain"),
-    ("Émilie Garnier", "Ouest", "Sud-Ouest", "2021-04-19", 33500.0, "Terrain"),
-    ("Antoine Mercier", "Sud", "Sud-Ouest", "2011-05-02", 42000.0, "Terrain"),
-    ("Léa Bonnet", "Sud", "Sud-Ouest", "{last}-07-01", 31000.0, "Junior"),
+    ("Julien Moreau", "Nord", "Nord-Est", "2014-09-01", 38500.0, "Terrain", "1979-04-17", "{prev}-10-14"),
+    ("Sophie Lefèvre", "Nord", "Nord-Est", "2018-03-05", 36000.0, "Terrain", "1988-11-02", "{last}-03-11"),
+    ("Thomas Girard", "Est", "Nord-Est", "2012-01-09", 41000.0, "Terrain", "1968-06-25", "{prev}-01-20"),
+    ("Camille Rousseau", "Est", "Nord-Est", "2020-10-01", 34500.0, "Terrain", "1994-02-08", "{last}-09-22"),
+    ("Nicolas Fournier", "Ouest", "Sud-Ouest", "2016-06-13", 37500.0, "Terrain", "1981-09-30", "{prev}-06-05"),
+    ("Émilie Garnier", "Ouest", "Sud-Ouest", "2021-04-19", 33500.0, "Terrain", "1992-12-14", ""),
+    ("Antoine Mercier", "Sud", "Sud-Ouest", "2011-05-02", 42000.0, "Terrain", "1966-03-03", "{last}-05-16"),
+    ("Léa Bonnet", "Sud", "Sud-Ouest", "{last}-07-01", 31000.0, "Junior", "1999-07-21", ""),
 )
 _MANAGERS = {"Nord-Est": "Isabelle Marchand", "Sud-Ouest": "Philippe Royer"}
 _NEW_REP = "Léa Bonnet"
@@ -305,9 +306,11 @@ def _customers(rng: np.random.Generator, towns: pd.DataFrame, n: int, first_year
 
 def _reps(last_year: int) -> pd.DataFrame:
     rows = []
-    for name, region, team, hire, salary, plan in _REPS:
+    for name, region, team, hire, salary, plan, birth, interview in _REPS:
+        interview = interview.format(last=last_year, prev=last_year - 1)
         rows.append({
-            "rep": name, "hire_date": hire.format(last=last_year), "manager": _MANAGERS[team], "region": region,
+            "rep": name, "hire_date": hire.format(last=last_year), "birth_date": birth,
+            "last_interview": interview or None, "manager": _MANAGERS[team], "region": region,
             "team": team, "base_salary": salary, "plan": plan,
         })
     df = pd.DataFrame(rows)
