@@ -65,29 +65,29 @@ CALC_COLUMNS: list[tuple[str, str, str]] = [
     ("team", "Équipe", "text"),
     ("month", "Mois", "int"),
     ("period_date", "Période", "month"),
-    ("period_start", "1er mois de la période", "int"),
-    ("presence", "Présence (jours travaillés / jours du mois)", "pct2"),
+    ("period_start", "1er mois période", "int"),
+    ("presence", "Présence", "pct2"),
     ("base", "Assiette du mois", "eur"),
-    ("target", "Objectif du mois (proratisé)", "eur"),
-    ("cum_base", "Assiette cumulée de la période", "eur"),
-    ("cum_target", "Objectif cumulé de la période", "eur"),
-    ("attainment", "Réalisation (période)", "pct2"),
-    ("gate_ok", "Seuil de déclenchement atteint", "text"),
-    ("grid_commission", "Commission du barème", "eur"),
-    ("grid_commission_at_target", "Commission du barème à l'objectif", "eur"),
-    ("accelerator_extra", "Supplément accélérateur", "eur"),
+    ("target", "Objectif du mois", "eur"),
+    ("cum_base", "Assiette cumulée", "eur"),
+    ("cum_target", "Objectif cumulé", "eur"),
+    ("attainment", "Réalisation", "pct2"),
+    ("gate_ok", "Seuil atteint", "text"),
+    ("grid_commission", "Commission barème", "eur"),
+    ("grid_commission_at_target", "Barème à l'objectif", "eur"),
+    ("accelerator_extra", "Suppl. accélérateur", "eur"),
     ("commission_after_gate", "Commission après seuil", "eur"),
-    ("commission_due_cum", "Commission due cumulée (plafonnée)", "eur"),
+    ("commission_due_cum", "Due cumulée plafonnée", "eur"),
     ("commission", "Commission du mois", "eur"),
-    ("draw", "Avance garantie du mois", "eur"),
+    ("draw", "Avance garantie", "eur"),
     ("draw_topup", "Complément d'avance", "eur"),
     ("draw_recovery", "Reprise d'avance", "eur"),
     ("commission_paid", "Commission versée", "eur"),
-    ("draw_balance", "Solde d'avance à récupérer", "eur"),
+    ("draw_balance", "Solde d'avance", "eur"),
     ("bonus", "Prime sur objectif", "eur"),
-    ("team_attainment", "Réalisation de l'équipe (période)", "pct2"),
-    ("fixed", "Fixe du mois (proratisé)", "eur"),
-    ("team_pool", "Prime d'équipe à répartir", "eur"),
+    ("team_attainment", "Réalisation équipe", "pct2"),
+    ("fixed", "Fixe du mois", "eur"),
+    ("team_pool", "Enveloppe équipe", "eur"),
     ("team_bonus", "Prime d'équipe", "eur"),
     ("gross", "Total brut", "eur"),
     ("employer_cost", "Coût employeur", "eur"),
@@ -108,20 +108,20 @@ SUMMARY_COLUMNS: list[tuple[str, str, str]] = [
     ("fixed", "Fixe", "eur"),
     ("gross", "Total brut", "eur"),
     ("employer_cost", "Coût employeur", "eur"),
-    ("draw_balance", "Solde d'avance au 31/12", "eur"),
+    ("draw_balance", "Avance due au 31/12", "eur"),
 ]
 
 #: Columns of a « Relevé »: field of « Calcul », header.
 STATEMENT_COLUMNS: list[tuple[str, str, str]] = [
     ("base", "Assiette", "eur"),
     ("target", "Objectif", "eur"),
-    ("attainment", "Réalisation (période)", "pct2"),
-    ("commission", "Commission du mois", "eur"),
-    ("draw_topup", "Complément d'avance", "eur"),
+    ("attainment", "Réalisation", "pct2"),
+    ("commission", "Commission", "eur"),
+    ("draw_topup", "Compl. d'avance", "eur"),
     ("draw_recovery", "Reprise d'avance", "eur"),
-    ("commission_paid", "Commission versée", "eur"),
-    ("bonus", "Prime sur objectif", "eur"),
-    ("team_bonus", "Prime d'équipe", "eur"),
+    ("commission_paid", "Comm. versée", "eur"),
+    ("bonus", "Prime objectif", "eur"),
+    ("team_bonus", "Prime équipe", "eur"),
     ("fixed", "Fixe", "eur"),
     ("gross", "Total brut", "eur"),
     ("employer_cost", "Coût employeur", "eur"),
@@ -315,6 +315,11 @@ def _sheet_title(prefix: str, name: str, used: set[str]) -> str:
 # ------------------------------------------------------------------------------------------------
 
 
+def _width(header: str, minimum: float) -> float:
+    """Column width that shows a bold header on one line."""
+    return max(minimum, round(len(header) * 1.15 + 3))
+
+
 def _grid_rows(first: int, filled: int, minimum: int) -> list[int]:
     return list(range(first, first + max(minimum, filled + 2)))
 
@@ -324,7 +329,7 @@ def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str,
     sheet.title("Paramètres du plan de commissionnement",
                 "Cellules jaunes : à saisir. Les autres feuilles se recalculent seules.")
     values = {
-        "year": (year, "input_int"),
+        "year": (year, "input_text"),  # General format: 2026, not 2 026
         "mode": (MODE_FR[plan.mode], "input_text"),
         "base": (BASE_FR[plan.base], "input_text"),
         "period": (PERIOD_FR[plan.period], "input_text"),
@@ -409,8 +414,8 @@ def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str,
     bonus_rows = grid(t1 + 2, "Prime sur objectif (le palier le plus haut atteint, en fin de période)", "Réalisation ≥",
                       plan.bonus_thresholds, plan.bonus_amounts, "Prime")
     team_rows = grid(bonus_rows[-1] + 2, "Prime d'équipe (réalisation de l'équipe, en fin de période)",
-                     "Réalisation de l'équipe ≥", plan.team_bonus_thresholds, plan.team_bonus_amounts, "PrimeEquipe")
-    sheet.widths.update({"A": 46, "B": 16, "C": 16, "D": 10, "E": 12})
+                     "Réalisation ≥", plan.team_bonus_thresholds, plan.team_bonus_amounts, "PrimeEquipe")
+    sheet.widths.update({"A": 46, "B": 16, "C": 16, "D": 10, "E": 17})
     sheet.freeze = "A4"
     sheet.print_setup = PrintSetup(orientation="portrait", fit_width=1, fit_height=1, header="Plan de commissionnement")
     return sheet, names, cells, {"tiers": tier_rows, "bonus": bonus_rows, "team_bonus": team_rows}
@@ -498,7 +503,8 @@ def _step(x: str, thresholds: str, amounts: str) -> str:
 def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, input_target: dict
                 ) -> tuple[SheetPlan, dict[tuple[str, int], int], dict[str, str]]:
     sheet = SheetPlan(SHEETS["calc"], tab_color="1F4E78")
-    sheet.title("Calcul des rémunérations", "Une ligne par commercial et par mois ; cumuls sur la période du plan. "
+    sheet.title("Calcul des rémunérations", "Une ligne par commercial et par mois. Présence = jours travaillés / jours "
+                                            "du mois ; assiette, objectif et réalisation cumulés sur la période du plan. "
                                             "Feuille calculée : ne rien saisir ici.")
     C = {f: col(i) for i, (f, _, _) in enumerate(CALC_COLUMNS, start=1)}
     sheet.row(4, 1, [h for _, h, _ in CALC_COLUMNS], style="header")
@@ -583,9 +589,10 @@ def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, in
                                                        formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
     sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
                                                        formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
-    sheet.widths.update({"A": 18, "B": 12, "C": 6, "D": 10, "E": 9, **{col(k): 13 for k in range(6, len(CALC_COLUMNS) + 1)}})
+    sheet.widths.update({col(k): _width(h, 11) for k, (_, h, _) in enumerate(CALC_COLUMNS, start=1)})
+    sheet.widths.update({"A": 18, "B": 14, "C": 7, "D": 11})
     sheet.freeze = "D5"
-    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Calcul des rémunérations")
+    sheet.print_setup = PrintSetup(orientation="landscape", fit_width=3, title_rows="4:4", header="Calcul des rémunérations")
     return sheet, rows, C
 
 
@@ -667,7 +674,8 @@ def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int],
                      categories=f"{q}!$A${first}:$A${last}"),
          ChartSeries(f"{q}!${S['employer_cost']}${first}:${S['employer_cost']}${last}", "Coût employeur")],
         y_format='#,##0 "€"', width_cm=24, height_cm=10))
-    sheet.widths.update({"A": 20, "B": 24, "C": 14, **{col(k): 14 for k in range(4, len(SUMMARY_COLUMNS) + 1)}})
+    sheet.widths.update({col(k): _width(h, 14) for k, (_, h, _) in enumerate(SUMMARY_COLUMNS, start=1)})
+    sheet.widths.update({"A": 20, "B": 24, "C": 14})
     sheet.freeze = "B5"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Synthèse des rémunérations")
     return sheet, rows, total, S, trows, T
@@ -715,7 +723,7 @@ def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, 
     end = t + 12
     sheet.set(end, 1, "Relevé établi à partir du plan de commissionnement en vigueur ; le détail des calculs figure "
                       "dans la feuille « Calcul ».", style="note")
-    sheet.widths.update({"A": 14, **{col(k): 13 for k in range(2, len(STATEMENT_COLUMNS) + 2)}})
+    sheet.widths.update({"A": 18, **{col(k): _width(h, 13) for k, (_, h, _) in enumerate(STATEMENT_COLUMNS, start=2)}})
     sheet.freeze = f"B{first}"
     sheet.print_setup = PrintSetup(orientation="landscape", fit_width=1, fit_height=1,
                                    area=f"A1:{col(len(STATEMENT_COLUMNS) + 1)}{end}", header="Relevé de rémunération",
