@@ -12,6 +12,12 @@ from ._excel import UDF_REGISTRY
 globals().update(UDF_REGISTRY)
 __all__ = sorted(UDF_REGISTRY)
 
+# A submodule named like a function in lower case (forecast_auto) would hide that function's
+# alias: drop the submodule from the namespace (it stays importable, in sys.modules).
+for _alias in [n.lower() for n in UDF_REGISTRY if n.lower() in globals()]:
+    del globals()[_alias]
+globals().pop("_alias", None)
+
 
 def __getattr__(name: str):
     # lower-case aliases are served here, not stored in the module, so that xlwings
