@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 
@@ -11,7 +12,13 @@ import pytest
 
 from xlsales import io as xio
 from xlsales.io import OutputExistsError
-from xlsales.sample import FILE_NAMES, SampleCompany, load_towns, make_sample_company, write_sample_data
+from xlsales.sample import (
+    FILE_NAMES,
+    SampleCompany,
+    load_towns,
+    make_sample_company,
+    write_sample_data,
+)
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +246,7 @@ def test_partners(company):
 def test_opportunities_funnel(company):
     o = company.opportunities
     counts = [int((o["stage"].map(xio.STAGE_ORDER.index) >= i).sum()) for i in range(5)]
-    assert counts[0] == len(o) and all(a > b for a, b in zip(counts, counts[1:])) and counts[4] > 0
+    assert counts[0] == len(o) and all(a > b for a, b in itertools.pairwise(counts)) and counts[4] > 0
     won = o["stage"] == "order"
     assert o.loc[won, "lost_reason"].isna().all() and o.loc[won, "satisfaction"].between(0, 10).all()
     assert o.loc[~won, "lost_reason"].notna().mean() > 0.7

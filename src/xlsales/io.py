@@ -32,7 +32,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,48 +40,48 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "InputError",
-    "Problem",
-    "OutputExistsError",
-    "Limits",
-    "DEFAULT_LIMITS",
-    "Column",
-    "Schema",
-    "SALES",
-    "REPS",
-    "TARGETS",
-    "COMMISSION_PLAN",
-    "SKILLS",
-    "TRAINING_CATALOGUE",
     "CANDIDATES",
+    "COMMISSION_PLAN",
+    "DEFAULT_LIMITS",
     "INTERVIEW_GRID",
-    "PARTNERS",
-    "OPPORTUNITIES",
     "LOCATIONS",
+    "OPPORTUNITIES",
+    "PARTNERS",
+    "REPS",
+    "SALES",
     "SCHEMAS",
-    "read_table",
-    "read_sales",
-    "read_reps",
-    "read_targets",
-    "read_commission_plan",
-    "read_skills",
-    "read_training_catalogue",
-    "read_candidates",
-    "read_interview_grid",
-    "read_partners",
-    "read_opportunities",
-    "read_locations",
+    "SKILLS",
+    "TARGETS",
+    "TEXT_DTYPE",
+    "TRAINING_CATALOGUE",
+    "Column",
+    "InputError",
+    "Limits",
+    "LiteralText",
+    "OutputExistsError",
+    "Problem",
+    "Schema",
+    "atomic_write",
     "commission_plans",
+    "format_numbers",
+    "is_formula_like",
     "normalize_header",
     "parse_numbers",
-    "is_formula_like",
+    "read_candidates",
+    "read_commission_plan",
+    "read_interview_grid",
+    "read_locations",
+    "read_opportunities",
+    "read_partners",
+    "read_reps",
+    "read_sales",
+    "read_skills",
+    "read_table",
+    "read_targets",
+    "read_training_catalogue",
     "safe_cell_text",
-    "LiteralText",
-    "atomic_write",
-    "write_table",
-    "format_numbers",
     "text_series",
-    "TEXT_DTYPE",
+    "write_table",
 ]
 
 
@@ -797,7 +797,7 @@ def parse_numbers(values: Iterable[Any]) -> tuple[np.ndarray, np.ndarray, np.nda
     vals = np.full(len(uniq), np.nan)
     pct = np.zeros(len(uniq), bool)
     bad = np.zeros(len(uniq), bool)
-    is_str, is_num, is_bool, is_date = _kinds_of(uniq)
+    is_str, is_num, _, _ = _kinds_of(uniq)
     if is_str.any():
         v, p, _, b = _parse_number_strings(pd.Series(uniq[is_str], dtype=object).astype(str))
         vals[is_str], pct[is_str], bad[is_str] = v, p, b
@@ -1015,7 +1015,7 @@ def _decode_head(raw: bytes, encoding: str, n: int = 65536) -> str:
 def _detect_encoding(raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
         raw.decode("utf-8")
@@ -1141,7 +1141,7 @@ def _read_xlsx_raw(path: Path, sheet: str | int | None, schema: Schema, limits: 
         rows = wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except InputError:
         raise
-    except Exception as exc:  # calamine raises its own errors for damaged parts
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors for damaged parts
         raise InputError(Problem(name, f"classeur illisible ({type(exc).__name__} : {exc})")) from None
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame.from_records(rows, columns=range(width)) if rows else pd.DataFrame()
@@ -1719,7 +1719,7 @@ def _format_column(series: pd.Series, col: Column, frame: pd.DataFrame | None = 
         return np.where(series.to_numpy(dtype=bool), "oui", "non").astype(object)
     if kind == "choice":
         labels = {k: (sp[0] if sp else k) for k, sp in (col.choices or {}).items()}
-        return series.map(lambda v: labels.get(v, "" if v is None or v != v else v)).to_numpy(dtype=object)
+        return series.map(lambda v: labels.get(v, "" if pd.isna(v) else v)).to_numpy(dtype=object)
     if kind == "paid":
         amount = series.to_numpy(dtype=float)
         text = format_numbers(amount, 2, fixed=True)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from xlsales import io as xio
 
-__all__ = ["SampleCompany", "make_sample_company", "make_sales", "write_sample_data", "load_towns", "FILE_NAMES"]
+__all__ = ["FILE_NAMES", "SampleCompany", "load_towns", "make_sales", "make_sample_company", "write_sample_data"]
 
 SALES_REGIONS = {
     "Nord": ("Hauts-de-France", "Île-de-France", "Normandie"),
