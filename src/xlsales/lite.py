@@ -63,16 +63,38 @@ def bundle_sources(package_root: Path | None = None) -> dict[str, tuple[bool, st
     return dict(sorted(modules.items()))
 
 
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(getattr(t, "id", "") in {"ImportError", "ModuleNotFoundError"} for t in types)
+
+
+def _optional_imports(tree: ast.AST) -> set[int]:
+    """Ids of the import nodes inside ``try: ... except ImportError`` (optional dependencies)."""
+    optional = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(_catches_import_error(h) for h in node.handlers):
+            for statement in node.body:
+                optional.update(id(n) for n in ast.walk(statement) if isinstance(n, (ast.Import, ast.ImportFrom)))
+    return optional
+
+
 def third_party_imports(sources: dict[str, tuple[bool, str]]) -> list[str]:
     """Top-level names of what the bundled modules import from outside the standard library.
 
     ``xlsales`` itself and ``xlwings`` (listed separately) are left out. Imports inside functions
-    count too (e.g. a lazy ``import statsmodels``).
+    count too (e.g. a lazy ``import statsmodels``); optional ones, guarded by
+    ``try: ... except ImportError``, do not.
     """
     stdlib = set(sys.stdlib_module_names) | {"__future__"}
     found = set()
     for _, source in sources.values():
-        for node in ast.walk(ast.parse(source)):
+        tree = ast.parse(source)
+        optional = _optional_imports(tree)
+        for node in ast.walk(tree):
+            if id(node) in optional:
+                continue
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

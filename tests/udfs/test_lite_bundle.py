@@ -124,10 +124,14 @@ def test_third_party_imports_sees_lazy_and_dotted_imports():
         "m": (
             False,
             "import os\nimport numpy as np\nfrom scipy.stats import norm\nfrom . import x\n"
-            "def f():\n    import statsmodels.api as sm\n    from xlsales.core import y\n",
+            "def f():\n    import statsmodels.api as sm\n    from xlsales.core import y\n"
+            "def g():\n    try:\n        from threadpoolctl import threadpool_limits\n"
+            "    except ImportError:\n        return None\n"
+            "try:\n    import pandas\nexcept (ModuleNotFoundError, OSError):\n    pandas = None\n"
+            "try:\n    import polars\nexcept ValueError:\n    pass\n",
         )
     }
-    assert lite.third_party_imports(sources) == ["numpy", "scipy", "statsmodels"]
+    assert lite.third_party_imports(sources) == ["numpy", "polars", "scipy", "statsmodels"]
 
 
 @pytest.mark.parametrize(
