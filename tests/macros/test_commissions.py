@@ -310,7 +310,7 @@ def statement_mismatches(wb, layout, pay):
     R = layout.statement_columns
     for i, rep in enumerate(layout.reps):
         ws = wb[layout.statements[rep]]
-        if ws["B3"].value != rep or ws["B4"].value != layout.names[rep]:
+        if not (_same(ws["B3"].value, rep) and _same(ws["B4"].value, layout.names[rep])):
             wrong.append((ws.title, "B3:B4", ws["B3"].value, ws["B4"].value))
         for m in range(1, 13):
             r = layout.statement_first_row + m - 1
@@ -382,3 +382,27 @@ def test_changed_inputs_flow_through_the_formulas(built, tmp_path):
     errors = [(ws.title, c.coordinate, c.value) for ws in values.worksheets for r in ws.iter_rows() for c in r
               if isinstance(c.value, str) and c.value.startswith(EXCEL_ERROR_VALUES)]
     assert errors == []
+
+
+def test_sample_company_with_its_yearly_plan():
+    """The sample company's « Terrain » plan (yearly tiers paid monthly on the year to date)."""
+    sample = pytest.importorskip("xlsales.sample")
+    from xlsales.io import commission_plans
+
+    company = sample.make_sample_company()
+    spec = commission_plans(company.commission_plan)["Terrain"]
+    book, layout = build_commissions(company.reps, spec, company.sales, company.targets)
+    assert layout.plan.period == "year" and layout.plan.team_bonus_split == "member"
+    assert book.sheet("Paramètres").at("B7").value == "année"
+    sales = company.sales[company.sales["date"].dt.year == layout.year]
+    revenue = sales.groupby([sales["rep"], sales["date"].dt.month])["revenue"].sum()
+    for i, rep in enumerate(layout.reps):
+        for m in range(1, 13):
+            assert layout.bases[i, m - 1] == pytest.approx(revenue.get((rep, m), 0.0), abs=0.005)
+    pay = compute_pay(**layout.pay_inputs())
+    # yearly plan: the commissions of the months add up to the commission due on the year
+    np.testing.assert_allclose(pay.commission.sum(axis=1), pay.commission_due_cum[:, -1], atol=0.005)
+    # bonuses and team bonus are paid in December only
+    assert pay.bonus[:, :11].sum() == 0 and pay.team_bonus[:, :11].sum() == 0
+    hired = [i for i, d in enumerate(layout.hire_dates) if d and d.year == layout.year]
+    assert hired and all(pay.fixed[i, 0] == 0 for i in hired)
