@@ -181,6 +181,8 @@ def text(value, name: str) -> str:
     value = _scalar(value)
     if value is None:
         raise BadValueError("cellule vide", name)
+    if isinstance(value, str):
+        _raise_if_cell_error(value, name)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -201,6 +203,7 @@ def boolean(value, name: str, default: bool) -> bool:
     if isinstance(value, (int, float)):
         return value != 0
     if isinstance(value, str):
+        _raise_if_cell_error(value, name)
         key = value.strip().lower()
         if key in {"vrai", "true", "oui", "yes", "1"}:
             return True
