@@ -45,6 +45,10 @@ SPECIFIC = {
         "func": "COMMISSION",
         "args": [[[9500]], [[0], [5000], [8000]], [["3 %"], ["4 %"], ["6 %"]], None],
     },
+    "commission_mode_error_cell": {
+        "func": "COMMISSION",
+        "args": [[[9500]], [[0], [5000], [8000]], [[0.03], [0.04], [0.06]], [[{"$error": "#DIV/0!"}]]],
+    },
     "commission_flat": {
         "func": "COMMISSION",
         "args": [[[9500]], [[0], [5000], [8000]], [[0.03], [0.04], [0.06]], [["flat"]]],
@@ -177,6 +181,11 @@ def test_commission_example_of_the_spec(officejs):
     _needs("COMMISSION")
     assert _value(officejs, "commission_progressive") == [[pytest.approx(360.0)]]
     assert _value(officejs, "commission_flat") == [[pytest.approx(570.0)]]
+
+
+def test_text_argument_pointing_at_an_error_cell_gives_that_error(officejs):
+    _needs("COMMISSION")
+    assert _value(officejs, "commission_mode_error_cell") == [[DIV0]]
 
 
 @pytest.mark.parametrize("kind", ["scalars", "ranges", "columns"])
