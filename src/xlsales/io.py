@@ -39,7 +39,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .core._vector import excel_round
+
 __all__ = [
+    "read_rows",
     "CANDIDATES",
     "COMMISSION_PLAN",
     "DEFAULT_LIMITS",
@@ -656,9 +659,10 @@ def _finish_sales(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
     q = df["quantity"].to_numpy(dtype=float)
     p = df["unit_price"].to_numpy(dtype=float)
     d = df["discount"].to_numpy(dtype=float)
-    revenue = q * p * (1.0 - np.where(np.isnan(d), 0.0, d))
+    # line amounts in cents, rounded as the workbooks' ROUND(…; 2) does (half away from zero)
+    revenue = excel_round(q * p * (1.0 - np.where(np.isnan(d), 0.0, d)))
     df["revenue"] = revenue
-    df["margin"] = revenue - q * df["unit_cost"].to_numpy(dtype=float)
+    df["margin"] = revenue - excel_round(q * df["unit_cost"].to_numpy(dtype=float))
     flag, amount = ctx.paid
     if flag is not None:
         df["paid"] = np.where(np.isnan(flag), amount, np.where(flag == 1.0, revenue, 0.0))
@@ -1303,6 +1307,29 @@ def read_table(path: str | os.PathLike, schema: Schema, sheet: str | int | None 
         del rawbytes
         first_row = h + 2
 
+    return _frame_from_cells(raw, schema, header_cells, data, h, first_row, limits, name)
+
+
+def read_rows(rows: list[list[Any]], schema: Schema, *, source: str = "classeur", sheet: str | None = None,
+              limits: Limits | None = None) -> pd.DataFrame:
+    """Rows of cells (the used range of a sheet of an open workbook) → a validated frame.
+
+    The same rules and messages as :func:`read_table` (``source`` and ``sheet`` name the place in
+    the messages); used by the template buttons and xlwings Lite scripts, which have no file.
+    """
+    limits = limits or DEFAULT_LIMITS
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+    raw = _Raw(source, cells, 1, sheet)
+    preview = cells.iloc[:30].to_numpy(dtype=object).tolist() if len(cells) else []
+    h = _find_header(preview, schema)
+    if h < 0:
+        raise InputError(Problem(source, "la feuille est vide", sheet=sheet))
+    return _frame_from_cells(raw, schema, cells.iloc[h].tolist(), cells.iloc[h + 1:], h, h + 2, limits, source)
+
+
+def _frame_from_cells(raw: "_Raw", schema: Schema, header_cells: list[Any], data: pd.DataFrame, h: int,
+                      first_row: int, limits: Limits, name: str) -> pd.DataFrame:
     mapping, headers, extras = _map_headers(header_cells, schema, raw, h + 1)
     ncols = data.shape[1]
     data_np = {j: data.iloc[:, j].to_numpy(dtype=object) for j in range(ncols)}

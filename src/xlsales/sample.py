@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .core._vector import excel_round
+
 from xlsales import io as xio
 
 __all__ = ["FILE_NAMES", "SampleCompany", "load_towns", "make_sales", "make_sample_company", "write_sample_data"]
@@ -463,8 +465,8 @@ def make_sales(rng: np.random.Generator, customers: pd.DataFrame, products: pd.D
     unpaid_inv = rng.random(len(inv_date)) < p_unpaid
     paid_flag = ~unpaid_inv[inv_id]
 
-    revenue = qty * unit_price * (1.0 - discount)
-    margin = revenue - qty * unit_cost
+    revenue = excel_round(qty * unit_price * (1.0 - discount))  # line amounts in cents, as the workbooks round them
+    margin = revenue - excel_round(qty * unit_cost)
     paid = np.where(paid_flag, revenue, 0.0)
 
     cust_codes = customers["customer"].to_numpy(dtype=object)
