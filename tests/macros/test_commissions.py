@@ -18,7 +18,8 @@ import pytest
 
 from conftest import requires_libreoffice
 from xlsales.core.payplan import CommissionPlan, compute_pay
-from xlsales.macros.commissions import CALC_COLUMNS, STATEMENT_COLUMNS, SUMMARY_COLUMNS, build_commissions
+from xlsales.macros.commissions import (CALC_COLUMNS, STATEMENT_COLUMNS, SUMMARY_COLUMNS, build_commissions, monthly_bases,
+                                        monthly_targets)
 from xlsales.recalc import EXCEL_ERROR_VALUES, recalculated_workbook
 from xlsales.sheets.render_openpyxl import render_book
 from xlsales.sheets.render_xlsxwriter import write_book
@@ -406,3 +407,23 @@ def test_sample_company_with_its_yearly_plan():
     assert pay.bonus[:, :11].sum() == 0 and pay.team_bonus[:, :11].sum() == 0
     hired = [i for i, d in enumerate(layout.hire_dates) if d and d.year == layout.year]
     assert hired and all(pay.fixed[i, 0] == 0 for i in hired)
+
+
+def test_cash_base_and_targets_readings():
+    sales = pd.DataFrame({"date": pd.to_datetime(["2025-01-05", "2025-01-20", "2025-02-03", "2024-12-30"]),
+                          "rep": ["A", "A", "B", "A"], "quantity": [2.0, 1.0, 3.0, 1.0],
+                          "unit_price": [100.0, 50.0, 10.0, 99.0], "discount": [0.1, 0.0, 0.0, 0.0]})
+    for paid, january_a, february_b in (([True, False, True, True], 180.0, 30.0),
+                                        (["oui", "non", "oui", "oui"], 180.0, 30.0),
+                                        ([180.0, np.nan, 12.5, 1.0], 180.0, 12.5),  # amounts, as xlsales.io reads them
+                                        ([True, 20.0, "non", None], 200.0, 0.0)):
+        sales["paid"] = paid
+        bases, unknown = monthly_bases(sales, ["A", "B"], 2025, "cash")
+        assert (bases[0, 0], bases[1, 1], bases.sum()) == (january_a, february_b, january_a + february_b)
+        assert unknown == []
+    targets = pd.DataFrame({"rep": ["A", "B", "B"], "period": ["2025", "2025-02", "2024-02"],
+                            "target": [1200.0, 500.0, 9.0], "target_margin": [120.0, 50.0, 1.0]})
+    assert monthly_targets(targets, ["A", "B"], 2025)[:, :3].tolist() == [[100.0] * 3, [0.0, 500.0, 0.0]]
+    assert monthly_targets(targets, ["A", "B"], 2025, "margin")[:, :3].tolist() == [[10.0] * 3, [0.0, 50.0, 0.0]]
+    by_columns = pd.DataFrame({"rep": ["A"], "year": [2025], "month": [3], "target": [700.0]})
+    assert monthly_targets(by_columns, ["A"], 2025)[0, :4].tolist() == [0.0, 0.0, 700.0, 0.0]

@@ -241,11 +241,24 @@ def _line_amounts(sales: pd.DataFrame, base: str) -> np.ndarray:
     if "paid" not in sales.columns:
         raise ValueError("assiette « encaissé » : les ventes n'ont pas de colonne payé (paid)")
     paid = sales["paid"]
-    if paid.dtype == bool or paid.dtype == object:
-        flags = paid.map(lambda v: v if isinstance(v, (bool, np.bool_)) else _text(v).lower() in ("oui", "yes", "o", "vrai", "true", "1"))
-        numeric = pd.to_numeric(paid.where(~paid.map(lambda v: isinstance(v, (bool, np.bool_, str))), None), errors="coerce")
-        return np.where(numeric.notna(), numeric.to_numpy(dtype=float), np.where(flags.to_numpy(dtype=bool), revenue, 0.0))
-    return paid.to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(paid) and not pd.api.types.is_bool_dtype(paid):
+        return paid.to_numpy(dtype=float)  # amounts collected (xlsales.io)
+    return np.array([_paid_amount(v, r) for v, r in zip(paid.tolist(), revenue)], dtype=float)
+
+
+def _paid_amount(value: Any, revenue: float) -> float:
+    """Cash collected on a line: yes/no flag (the line's revenue or 0) or an amount."""
+    if isinstance(value, (bool, np.bool_)):
+        return revenue if value else 0.0
+    if isinstance(value, (int, float, np.number)):
+        return 0.0 if np.isnan(value) else float(value)
+    text = _text(value).lower()
+    if text in ("oui", "o", "yes", "y", "vrai", "true", "payé", "encaissé"):
+        return revenue
+    try:
+        return float(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        return 0.0
 
 
 def monthly_bases(sales: pd.DataFrame | None, reps: list[str], year: int, base: str = "revenue") -> tuple[np.ndarray, list[str]]:
