@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import tolerance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import tolerance
 from xlsales.core._vector import excel_round
 from xlsales.core.errors import BadValueError, DomainError
 from xlsales.core.pay import commission

@@ -15,11 +15,17 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import requires_libreoffice
+
 from xlsales.core.payplan import CommissionPlan, compute_pay
-from xlsales.macros.commissions import (CALC_COLUMNS, STATEMENT_COLUMNS, SUMMARY_COLUMNS, build_commissions, monthly_bases,
-                                        monthly_targets)
+from xlsales.macros.commissions import (
+    CALC_COLUMNS,
+    STATEMENT_COLUMNS,
+    SUMMARY_COLUMNS,
+    build_commissions,
+    monthly_bases,
+    monthly_targets,
+)
 from xlsales.recalc import EXCEL_ERROR_VALUES, recalculated_workbook
 from xlsales.sheets.render_openpyxl import render_book
 from xlsales.sheets.render_xlsxwriter import write_book
@@ -215,7 +221,7 @@ def test_structure(built, renderer):
 
 
 def test_plan_from_a_reader_dict_and_defaults(inputs):
-    reps, sales, targets = inputs
+    reps, sales, _ = inputs
     spec = {"tiers": [(0.0, 0.02), (300000.0, 0.03)], "mode": "flat", "base": "margin", "period": "year", "gate": 0.7,
             "cap": None, "accelerator": 1.25, "bonus_grid": [(1.0, 1500.0)], "draw": 1000.0, "draw_recoverable": False,
             "team_bonus": [(1.0, 1500.0)], "employer_charge_rate": 0.42}
@@ -326,7 +332,7 @@ def statement_mismatches(wb, layout, pay):
 
 @requires_libreoffice
 def test_every_calculated_cell_equals_the_core(recalculated, built, expected):
-    renderer, wb = recalculated
+    _, wb = recalculated
     _, layout, _ = built
     assert calc_mismatches(wb, layout, expected) == []
     assert summary_mismatches(wb, layout, expected) == []
@@ -341,7 +347,7 @@ def test_every_calculated_cell_equals_the_core(recalculated, built, expected):
 
 @requires_libreoffice
 def test_no_error_cells(recalculated):
-    renderer, wb = recalculated
+    _, wb = recalculated
     errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
               if isinstance(c.value, str) and c.value.startswith(EXCEL_ERROR_VALUES)]
     assert errors == []

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,7 @@ from ..sheets.plan import (
     quote_sheet,
 )
 
-__all__ = ["build_commissions", "CommissionsLayout", "SHEETS", "CALC_COLUMNS", "monthly_bases", "monthly_targets"]
+__all__ = ["CALC_COLUMNS", "SHEETS", "CommissionsLayout", "build_commissions", "monthly_bases", "monthly_targets"]
 
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
@@ -130,24 +131,26 @@ STATEMENT_COLUMNS: list[tuple[str, str, str]] = [
 # rows of the scalar parameters on « Paramètres »: key → (row, defined name, label, note)
 _PARAMS = {
     "year": (4, "Annee", "Exercice", "Année des 12 mois calculés."),
-    "mode": (5, "ModeCalcul", "Mode du barème", "progressif : chaque taux sur la part de l'assiette dans sa tranche ; "
-                                                  "paliers : le taux de la tranche atteinte sur toute l'assiette."),
-    "base": (6, "Assiette", "Assiette des commissions", "CA HT facturé, marge, ou CA encaissé (« Saisie » est "
-                                                        "pré-remplie avec l'assiette choisie à la génération)."),
-    "period": (7, "Periode", "Période de calcul", "Barème, seuil, plafond et primes s'appliquent au cumul de la période ; "
-                                                   "versement mensuel de l'augmentation de la commission due."),
+    "mode": (5, "ModeCalcul", "Mode du barème",
+             ("progressif : chaque taux sur la part de l'assiette dans sa tranche ; "
+              "paliers : le taux de la tranche atteinte sur toute l'assiette.")),
+    "base": (6, "Assiette", "Assiette des commissions",
+             "CA HT facturé, marge, ou CA encaissé (« Saisie » est pré-remplie avec l'assiette choisie à la génération)."),
+    "period": (7, "Periode", "Période de calcul",
+               ("Barème, seuil, plafond et primes s'appliquent au cumul de la période ; "
+                "versement mensuel de l'augmentation de la commission due.")),
     "months": (8, "MoisPeriode", "Mois par période", "Calculé : 1, 3 ou 12."),
-    "gate": (9, "Seuil", "Seuil de déclenchement (réalisation minimale)", "Sous ce taux de réalisation de la période, "
-                                                                          "aucune commission."),
+    "gate": (9, "Seuil", "Seuil de déclenchement (réalisation minimale)",
+             "Sous ce taux de réalisation de la période, aucune commission."),
     "cap": (10, "Plafond", "Plafond de commission par période", "0 : pas de plafond."),
     "accelerator": (11, "Accelerateur", "Accélérateur au-delà de 100 % de l'objectif",
                     "Multiplie la commission gagnée sur la part de l'assiette au-delà de l'objectif (1 : aucun)."),
-    "draw": (12, "Avance", "Avance mensuelle sur commissions", "Minimum garanti de la commission du mois, "
-                                                               "proratisé comme le fixe (0 : aucune)."),
-    "draw_recoverable": (13, "AvanceRecuperable", "Avance récupérable", "oui : les compléments versés sont repris "
-                                                                        "sur les commissions suivantes au-delà de l'avance."),
-    "split": (14, "Repartition", "Répartition de la prime d'équipe", "parts égales entre membres présents, prorata du "
-                                                                     "fixe du mois, ou le montant à chaque commercial."),
+    "draw": (12, "Avance", "Avance mensuelle sur commissions",
+             "Minimum garanti de la commission du mois, proratisé comme le fixe (0 : aucune)."),
+    "draw_recoverable": (13, "AvanceRecuperable", "Avance récupérable",
+                         "oui : les compléments versés sont repris sur les commissions suivantes au-delà de l'avance."),
+    "split": (14, "Repartition", "Répartition de la prime d'équipe",
+              "parts égales entre membres présents, prorata du fixe du mois, ou le montant à chaque commercial."),
     "charge_rate": (15, "TauxCharges", "Taux de charges patronales", "Coût employeur = brut × (1 + taux)."),
 }
 
@@ -469,8 +472,8 @@ def _input_sheet(reps: list[str], team_rows: dict[str, int], bases: np.ndarray, 
     blocks = {}
     top = 4
     for key, title, values in (("base", "Assiette du mois (HT)", bases),
-                               ("target", "Objectifs mensuels (mois complet ; proratisés dans « Calcul » pour une "
-                                          "embauche ou une sortie en cours de mois)", targets)):
+                               ("target", ("Objectifs mensuels (mois complet ; proratisés dans « Calcul » pour une "
+                                           "embauche ou une sortie en cours de mois)"), targets)):
         sheet.set(top, 1, title, style="label")
         sheet.row(top + 1, 1, ["Commercial", "Nom"] + MONTHS_FR + ["Total"], style="header")
         cells = {}
