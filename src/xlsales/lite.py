@@ -21,7 +21,7 @@ import ast
 import sys
 from pathlib import Path
 
-__all__ = ["bundle_sources", "third_party_imports", "render_bundle", "write_lite_bundle", "main"]
+__all__ = ["bundle_sources", "main", "render_bundle", "third_party_imports", "write_lite_bundle"]
 
 #: Package folders embedded in the bundle (with the package's own ``__init__.py``).
 BUNDLED_SUBPACKAGES = ("core", "udfs")

@@ -67,6 +67,7 @@ def run_runtime(mode: str, request: dict | None = None, *, timeout: float = 300)
     cmd = [sys.executable, "-I", str(Path(__file__).resolve()), mode]
     proc = subprocess.run(
         cmd,
+        check=False,
         input=json.dumps(request or {}),
         capture_output=True,
         text=True,
@@ -161,6 +162,8 @@ def _officejs_arg(value):
 
 def _jsonable(value):
     """Make a runtime result JSON-safe (numpy scalars, tuples; anything else by repr)."""
+    import math
+
     try:
         import numpy as np
     except ImportError:  # pragma: no cover
@@ -172,7 +175,7 @@ def _jsonable(value):
     if np is not None and isinstance(value, np.generic):
         return value.item()
     if value is None or isinstance(value, (bool, int, float, str)):
-        if isinstance(value, float) and value != value:
+        if isinstance(value, float) and math.isnan(value):
             return {"$nan": True}
         return value
     return {"$repr": repr(value), "$type": type(value).__name__}
@@ -194,7 +197,7 @@ def _install_classic_standins() -> None:
     import types
     from unittest import mock
 
-    class com_error(Exception):  # noqa: N801 - the pywintypes name
+    class com_error(Exception):
         pass
 
     names = [
@@ -233,10 +236,10 @@ class _FakeVBComponents:
     def __call__(self, name):  # VBComponents("xlwings_udfs"): not there yet
         raise self._com_error("no such component")
 
-    def Remove(self, component):  # noqa: N802 - COM name
+    def Remove(self, component):
         raise self._com_error("nothing to remove")
 
-    def Import(self, path):  # noqa: N802 - COM name
+    def Import(self, path):
         self.imported.append(Path(path).read_text(encoding="utf-8"))
 
 
@@ -246,10 +249,10 @@ class _FakeApplication:
     def __init__(self):
         self.macro_options: list[dict] = []
 
-    def MacroOptions(self, macro, **kwargs):  # noqa: N802 - COM name
+    def MacroOptions(self, macro, **kwargs):
         self.macro_options.append({"macro": macro, **kwargs})
 
-    def Run(self, *args):  # noqa: N802 - COM name
+    def Run(self, *args):
         raise AssertionError(f"unexpected Application.Run{args}")
 
 
@@ -305,9 +308,10 @@ def child_classic(request: dict) -> dict:
 
     _install_classic_standins()
     _use_source_tree()
-    import xlwings
     import ctypes
     from unittest import mock
+
+    import xlwings
 
     with mock.patch.object(ctypes, "PyDLL", mock.MagicMock(name="PyDLL")):  # loads pythoncom's DLL
         from xlwings import _xlwindows  # the real COM engine, on stand-ins
@@ -346,7 +350,7 @@ def child_classic(request: dict) -> dict:
 
 def _patch_officejs_decorators():
     import xlwings
-    import xlwings.server as server
+    from xlwings import server
 
     xlwings.func, xlwings.arg, xlwings.ret = server.func, server.arg, server.ret
     return server
@@ -394,7 +398,6 @@ class _BlockInstalledXlsales:
     def find_spec(fullname, path=None, target=None):
         if fullname == "xlsales" or fullname.startswith("xlsales."):
             raise ModuleNotFoundError(f"No module named {fullname!r} (blocked: not installed in xlwings Lite)")
-        return None
 
 
 def child_lite(request: dict) -> dict:
@@ -414,7 +417,7 @@ def child_lite(request: dict) -> dict:
     server = _patch_officejs_decorators()
     lite_dir = Path(request.get("lite_dir") or LITE_DIR)
     sys.path.insert(0, str(lite_dir))
-    import main  # noqa: E402 - the pasted main.py
+    import main
 
     first_loader = type(sys.modules["xlsales"].__spec__.loader).__qualname__
     members = sorted(n for n, obj in inspect.getmembers(main) if hasattr(obj, "__xlfunc__"))

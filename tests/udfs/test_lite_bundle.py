@@ -19,7 +19,14 @@ import xlsales
 from xlsales import lite
 from xlsales.udfs import UDF_REGISTRY
 
-from ._xlwings_runtimes import LITE_DIR, as_cells, direct_args, run_runtime, sample_calls, udf_signatures
+from ._xlwings_runtimes import (
+    LITE_DIR,
+    as_cells,
+    direct_args,
+    run_runtime,
+    sample_calls,
+    udf_signatures,
+)
 
 NAMES = sorted(UDF_REGISTRY)
 PACKAGE = Path(xlsales.__file__).resolve().parent
@@ -120,17 +127,15 @@ def test_requirements_list_what_the_core_imports(rendered):
 
 
 def test_third_party_imports_sees_lazy_and_dotted_imports():
-    sources = {
-        "m": (
-            False,
-            "import os\nimport numpy as np\nfrom scipy.stats import norm\nfrom . import x\n"
-            "def f():\n    import statsmodels.api as sm\n    from xlsales.core import y\n"
-            "def g():\n    try:\n        from threadpoolctl import threadpool_limits\n"
-            "    except ImportError:\n        return None\n"
-            "try:\n    import pandas\nexcept (ModuleNotFoundError, OSError):\n    pandas = None\n"
-            "try:\n    import polars\nexcept ValueError:\n    pass\n",
-        )
-    }
+    source = (
+        "import os\nimport numpy as np\nfrom scipy.stats import norm\nfrom . import x\n"
+        "def f():\n    import statsmodels.api as sm\n    from xlsales.core import y\n"
+        "def g():\n    try:\n        from threadpoolctl import threadpool_limits\n"
+        "    except ImportError:\n        return None\n"
+        "try:\n    import pandas\nexcept (ModuleNotFoundError, OSError):\n    pandas = None\n"
+        "try:\n    import polars\nexcept ValueError:\n    pass\n"
+    )
+    sources = {"m": (False, source)}
     assert lite.third_party_imports(sources) == ["numpy", "polars", "scipy", "statsmodels"]
 
 

@@ -19,7 +19,13 @@ import pytest
 from xlsales.udfs import UDF_REGISTRY
 from xlsales.udfs._excel import VBA_RESERVED
 
-from ._xlwings_runtimes import as_cells, direct_args, run_runtime, sample_calls, udf_signatures
+from ._xlwings_runtimes import (
+    as_cells,
+    direct_args,
+    run_runtime,
+    sample_calls,
+    udf_signatures,
+)
 
 NAMES = sorted(UDF_REGISTRY)
 SIGNATURES = udf_signatures(UDF_REGISTRY)

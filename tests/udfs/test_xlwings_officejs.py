@@ -17,7 +17,14 @@ import pytest
 
 from xlsales.udfs import UDF_REGISTRY
 
-from ._xlwings_runtimes import as_cells, direct_args, officejs_payload, run_runtime, sample_calls, udf_signatures
+from ._xlwings_runtimes import (
+    as_cells,
+    direct_args,
+    officejs_payload,
+    run_runtime,
+    sample_calls,
+    udf_signatures,
+)
 
 NAMES = sorted(UDF_REGISTRY)
 SIGNATURES = udf_signatures(UDF_REGISTRY)
