@@ -4315,8 +4315,10 @@ Money amounts are rounded to the cent as in a payslip (Excel's ``ROUND``, half a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -4325,7 +4327,7 @@ from ._vector import excel_round
 from .errors import BadValueError, DomainError
 from .pay import COMMISSION_MODES, bonus, commission
 
-__all__ = ["CommissionPlan", "PayResult", "compute_pay", "presence", "PERIOD_MONTHS", "FIELDS"]
+__all__ = ["FIELDS", "PERIOD_MONTHS", "CommissionPlan", "PayResult", "compute_pay", "presence"]
 
 #: Months in a period of the plan.
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -4367,7 +4369,7 @@ def _grid(thresholds: Iterable[float], values: Iterable[float], name: str) -> tu
         raise BadValueError(f"{len(t)} seuils pour {len(v)} valeurs", name)
     if any(not np.isfinite(x) for x in t + v):
         raise BadValueError("valeur non numérique dans la grille", name)
-    if any(b <= a for a, b in zip(t, t[1:])):
+    if any(b <= a for a, b in pairwise(t)):
         raise DomainError("les seuils doivent être strictement croissants", name)
     if any(x < 0 for x in v):
         raise DomainError("valeur négative dans la grille", name)
@@ -4428,7 +4430,7 @@ class CommissionPlan:
     charge_rate: float = 0.42
 
     def __post_init__(self):
-        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put = lambda name, value: object.__setattr__(self, name, value)
         thresholds, rates = _grid(self.thresholds, self.rates, "rates")
         if not thresholds:
             raise BadValueError("au moins une tranche est nécessaire", "thresholds")
@@ -4475,7 +4477,7 @@ class CommissionPlan:
         return commission(amount, self.thresholds, self.rates, self.mode)
 
     @classmethod
-    def from_mapping(cls, spec: Mapping[str, Any]) -> "CommissionPlan":
+    def from_mapping(cls, spec: Mapping[str, Any]) -> CommissionPlan:
         """A plan from a dict: this class's field names, or the keys of
         :func:`xlsales.io.commission_plans` (``tiers`` [(bound, rate)], ``bonus_grid``,
         ``team_bonus`` [(team attainment, amount per rep)], ``employer_charge_rate``…)."""
