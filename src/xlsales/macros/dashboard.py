@@ -571,15 +571,41 @@ def plan_for_company(company, lang: str = "fr") -> BookPlan:
     return build_dashboard(company.sales, company.targets, lang=lang)[0]
 
 
+def _targets_rows_with_period(rows: list[list]) -> list[list]:
+    """The « Objectifs » sheet keeps year and month in two columns (for SUMIFS); the targets reader
+    expects one period ("2025-03" or "2025"): merge them."""
+    if not rows:
+        return rows
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    if TARGET_HEADERS["year"] not in header or TARGET_HEADERS["month"] not in header:
+        return rows
+    y, m = header.index(TARGET_HEADERS["year"]), header.index(TARGET_HEADERS["month"])
+    keep = [j for j in range(len(header)) if j not in (y, m)]
+    merged = [[header[j] for j in keep] + ["Période"]]
+    for row in rows[1:]:
+        row = list(row) + [None] * (len(header) - len(row))
+        year, month = row[y], row[m]
+        if isinstance(year, float) and year.is_integer():
+            year = int(year)
+        if isinstance(month, float) and month.is_integer():
+            month = int(month)
+        period = None if year in (None, "") else (f"{year}-{int(month):02d}" if month not in (None, "", 0) else f"{year}")
+        merged.append([row[j] for j in keep] + [period])
+    return merged
+
+
 def refresh(book) -> list[str]:
     """Rebuild the generated sheets of an open dashboard workbook from its « Ventes » and « Objectifs » sheets."""
     from .. import io as xio
-    from .live import read_input, refresh_outputs
+    from .live import read_input, refresh_outputs, sheet_rows
 
     L = LABELS["fr"]
     sales = read_input(book, L["sales"], xio.SALES)
     names = [s.name for s in book.sheets]
-    targets = read_input(book, L["targets"], xio.TARGETS) if L["targets"] in names else None
+    targets = None
+    if L["targets"] in names:
+        targets = xio.read_rows(_targets_rows_with_period(sheet_rows(book, L["targets"])), xio.TARGETS,
+                                source=book.name, sheet=L["targets"])
     year = None
     if L["params"] in names:
         value = book.sheets[L["params"]]["B3"].value

@@ -1,0 +1,155 @@
+"""Macro-enabled templates: xlwings' VBA kept byte for byte, the button, the .py beside, and the
+button's work done live on the JSON Excel sends (xlwings' Office.js book), inputs untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import requires_libreoffice
+from xlsales.templates import MACRO, build_template, quickstart_vba_project
+
+warnings.filterwarnings("ignore", message=".*extension is not supported.*")
+
+NAMES = ["dashboard"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("templates")
+    from xlsales.sample import make_sample_company
+
+    company = make_sample_company()
+    return folder, {name: build_template(name, folder, company) for name in NAMES}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vba_project_is_xlwings_quickstart_byte_for_byte(built, name):
+    _, paths = built
+    with zipfile.ZipFile(paths[name]) as archive:
+        assert archive.read("xl/vbaProject.bin") == quickstart_vba_project()
+        content_types = archive.read("[Content_Types].xml").decode()
+    assert "application/vnd.ms-excel.sheet.macroEnabled.main+xml" in content_types
+    assert quickstart_vba_project()[:8] == bytes.fromhex("D0CF11E0A1B11AE1")  # an OLE file
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vba_modules_seen_by_oletools(built, name):
+    from oletools.olevba import VBA_Parser
+
+    _, paths = built
+    parser = VBA_Parser(str(paths[name]))
+    modules = {vba_filename: code for _, _, vba_filename, code in parser.extract_macros()}
+    parser.close()
+    assert {"xlwings.bas", "Module1.bas"} <= set(modules)
+    assert f"Sub {MACRO}()" in modules["Module1.bas"]
+    assert 'RunPython "import " & mymodule & ";" & mymodule & ".main()"' in modules["Module1.bas"]
+    import xlwings
+
+    assert f'xlwings{64}-{xlwings.__version__}.dll' in modules["xlwings.bas"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_button_runs_the_macro_and_conf_sheet(built, name):
+    _, paths = built
+    with zipfile.ZipFile(paths[name]) as archive:
+        vml = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/drawings/vmlDrawing")]
+        workbook_xml = archive.read("xl/workbook.xml").decode()
+    assert any(f"<x:FmlaMacro>[0]!{MACRO}</x:FmlaMacro>" in v and "Mettre à jour" in v for v in vml)
+    assert 'codeName="ThisWorkbook"' in workbook_xml
+    wb = openpyxl.load_workbook(paths[name], keep_vba=True)
+    assert wb.sheetnames[0] == "Accueil" and wb.sheetnames[-1] == "xlwings.conf"
+    assert wb["Accueil"].sheet_properties.codeName == "Sheet1"
+    assert wb["xlwings.conf"].sheet_properties.codeName == "Sheet2"
+    conf = {row[0].value: row[1].value for row in wb["xlwings.conf"].iter_rows(max_col=2)}
+    assert conf["UDF Modules"] == "xlsales.udfs" and conf["Interpreter_Win"] == "python"
+    script = paths[name].with_suffix(".py").read_text(encoding="utf-8")
+    assert "def main():" in script and f"from xlsales.macros.{name} import refresh" in script
+
+
+@requires_libreoffice
+@pytest.mark.parametrize("name", NAMES)
+def test_template_recalculates_without_error(built, name, tmp_path):
+    from xlsales.recalc import error_cells
+
+    _, paths = built
+    assert error_cells(paths[name], tmp_path) == []
+
+
+def _payload(path: Path) -> dict:
+    """The JSON Excel (Office.js) sends for a book: every sheet's used range of values."""
+    import xlwings
+
+    wb = openpyxl.load_workbook(path, data_only=False)
+    sheets = []
+    for ws in wb.worksheets:
+        values = []
+        for row in ws.iter_rows(values_only=True):
+            values.append(["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v) for v in row])
+        sheets.append({"name": ws.title, "values": values or [[""]], "pictures": [], "tables": [], "shapes": []})
+    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
+            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
+
+
+def _run_live(script: str, env_extra: dict | None = None) -> dict:
+    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial", **(env_extra or {}))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_button_rebuilds_generated_sheets_and_keeps_inputs(built, tmp_path):
+    """What the button does, run on the JSON of the workbook with the user's inputs changed."""
+    folder, paths = built
+    payload = _payload(paths["dashboard"])
+    ventes = next(s for s in payload["sheets"] if s["name"] == "Ventes")
+    header = ventes["values"][0]
+    new_line = list(ventes["values"][1])
+    new_line[header.index("Commercial")] = "Zoé Nouvelle"  # a new rep typed by the user
+    new_line[header.index("Client")] = "CL9999"
+    ventes["values"].append(new_line)
+    params = next(s for s in payload["sheets"] if s["name"] == "Paramètres")
+    params["values"][2][1] = 2024  # the user chose to analyse 2024
+    (tmp_path / "payload.json").write_text(json.dumps(payload), encoding="utf-8")
+    script = f"""
+import json, sys
+import xlwings as xw
+sys.path.insert(0, {str(folder)!r})
+import dashboard  # the .py beside the template, as RunPython imports it
+book = xw.Book(json=json.load(open({str(tmp_path / 'payload.json')!r}, encoding='utf-8')))
+xw.Book.caller = staticmethod(lambda: book)
+before = {{s.name: s.used_range.value for s in book.sheets if s.name in ("Ventes", "Objectifs", "Paramètres")}}
+dashboard.main()
+actions = book.json()["actions"]
+names = [s.name for s in book.sheets]
+after = {{s.name: s.used_range.value for s in book.sheets if s.name in ("Ventes", "Objectifs", "Paramètres")}}
+print(json.dumps({{
+    "names": names,
+    "inputs_unchanged": before == after,
+    "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}}),
+    "funcs": sorted({{a["func"] for a in actions}}),
+    "dashboard_cells": [v for a in actions if a["func"] == "setFormula" and names[a["sheet_position"]] == "Tableau de bord"
+                        for row in a["values"] for v in row],
+    "status": [a["values"][0][0] for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "Accueil"],
+}}, default=str))
+"""
+    result = _run_live(script)
+    assert result["inputs_unchanged"]
+    assert not {"Ventes", "Objectifs", "Paramètres", "xlwings.conf"} & set(result["touched"])
+    assert {"Tableau de bord", "ABC", "Tendance", "Concentration"} <= set(result["touched"])
+    assert {"sheetDelete", "addSheet", "setFormula", "setNumberFormat", "addChart", "addConditionalFormat",
+            "freezePaneAtRange"} <= set(result["funcs"])
+    assert "Zoé Nouvelle" in result["dashboard_cells"]  # the new rep got its row
+    assert any(isinstance(v, str) and v.startswith("=SUMIFS(Ventes[CA HT],Ventes[Commercial],$A") for v in result["dashboard_cells"])
+    assert result["names"][0] == "Accueil" and result["names"][-1] == "xlwings.conf"
+    assert len(result["status"]) == 1 and result["status"][0].startswith("Mis à jour le ")
