@@ -21,7 +21,14 @@ import ast
 import sys
 from pathlib import Path
 
-__all__ = ["bundle_sources", "main", "render_bundle", "third_party_imports", "write_lite_bundle"]
+__all__ = [
+    "bundle_sources",
+    "main",
+    "render_bundle",
+    "third_party_imports",
+    "uncommitted_sources",
+    "write_lite_bundle",
+]
 
 #: Package folders embedded in the bundle (with the package's own ``__init__.py``).
 BUNDLED_SUBPACKAGES = ("core", "udfs")
@@ -257,11 +264,41 @@ def write_lite_bundle(outdir: Path | str | None = None) -> list[Path]:
     return written
 
 
+def uncommitted_sources(package_root: Path | None = None) -> list[str]:
+    """Bundled files with uncommitted changes in the git checkout (empty outside a checkout).
+
+    The committed bundle must be generated from committed sources, or a fresh clone's sync
+    test fails.
+    """
+    import subprocess
+
+    root = Path(package_root or _PACKAGE_ROOT)
+    paths = [str(root / "__init__.py")] + [str(root / sub) for sub in BUNDLED_SUBPACKAGES]
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--", *paths],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted(line[3:] for line in out.splitlines() if line.strip().endswith(".py"))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     paths = write_lite_bundle(argv[0] if argv else None)
     for path in paths:
         print(f"écrit : {path}")
+    dirty = uncommitted_sources()
+    if dirty:
+        print(
+            "attention : sources non validées (git) incluses dans le bundle : " + ", ".join(dirty),
+            file=sys.stderr,
+        )
     unknown = unknown_to_pyodide(paths[1].read_text(encoding="utf-8"))
     if unknown:
         print(f"attention : paquets à vérifier dans Pyodide : {', '.join(unknown)}", file=sys.stderr)

@@ -211,3 +211,21 @@ def test_running_main_again_still_works(lite_run):
     # xlwings Lite runs main.py again after each edit of the code
     assert lite_run["meta_after_rerun"] == lite_run["meta"]
     assert lite_run["calls_after_rerun"] == lite_run["calls"]
+
+
+def test_uncommitted_sources_are_reported(tmp_path):
+    import subprocess
+
+    package = tmp_path / "repo" / "xlsales"
+    for name in ("__init__.py", "core/__init__.py", "udfs/__init__.py", "cli.py"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("x = 1\n", encoding="utf-8")
+    assert lite.uncommitted_sources(package) == []  # not a git checkout
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=package.parent, check=True)
+    subprocess.run([*git, "add", "."], cwd=package.parent, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "init"], cwd=package.parent, check=True)
+    assert lite.uncommitted_sources(package) == []
+    (package / "core" / "__init__.py").write_text("x = 2\n", encoding="utf-8")
+    (package / "cli.py").write_text("x = 2\n", encoding="utf-8")  # not bundled
+    assert lite.uncommitted_sources(package) == ["xlsales/core/__init__.py"]
