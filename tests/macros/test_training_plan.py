@@ -14,8 +14,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import requires_libreoffice
+
 from xlsales.core import training as tr
 from xlsales.core.training import TrainingParams
 from xlsales.macros.training_plan import (
@@ -429,7 +429,7 @@ def test_changed_inputs_change_the_outputs(built, inputs, tmp_path):
     comp.cell(layout.override_rows["Chloé Durand"], layout.skill_cols["Prospection"]).value = 4
     skills.loc[(skills.rep == "Chloé Durand") & (skills.skill == "Prospection"), "required"] = 4
     comp.cell(layout.required_row, layout.skill_cols["Anglais technique"]).value = 3
-    skills.loc[(skills.skill == "Anglais technique") & ~((skills.rep == "Bruno Petit")), "required"] = 3
+    skills.loc[(skills.skill == "Anglais technique") & ~(skills.rep == "Bruno Petit"), "required"] = 3
     # 4. the catalogue: SPIN becomes mandatory (no more CPF), Prospection costs more
     cat = wb["Catalogue"]
     cat["G2"] = "oui"

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field, fields as dc_fields
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,8 +53,16 @@ from ..sheets.plan import (
     ref,
 )
 
-__all__ = ["build_training_plan", "TrainingLayout", "SHEETS", "CATALOGUE_TABLE", "CATALOGUE_HEADERS",
-           "NEED_HEADERS", "PARAMETERS", "read_inputs"]
+__all__ = [
+    "CATALOGUE_HEADERS",
+    "CATALOGUE_TABLE",
+    "NEED_HEADERS",
+    "PARAMETERS",
+    "SHEETS",
+    "TrainingLayout",
+    "build_training_plan",
+    "read_inputs",
+]
 
 SHEETS = {
     "skills": "Compétences", "gaps": "Écarts", "catalogue": "Catalogue", "needs": "Besoins et actions",
@@ -135,20 +145,19 @@ PARAMETERS: list[tuple[str | None, str, str, str, tuple | None, str]] = [
     ("end_career_window_months", "FenetreFinCarriere", "Loi 2025 : fenêtre de l'entretien de fin de carrière (mois)",
      "input_int", ("whole", "between", "1", "120"), "Dans les 2 années (24 mois) qui précèdent."),
 ]
-_NAMES = {key: name for key, name, *_ in PARAMETERS if key}
 
 _NOTES_INTERVIEWS = [
-    "Régime 2014–2025 (art. L6315-1 C. trav., loi du 5 mars 2014) : entretien professionnel tous les 2 ans à compter de "
-    "l'embauche ; tous les 6 ans, état des lieux récapitulatif ; dans les entreprises d'au moins 50 salariés, abondement "
-    "correctif de 3 000 € du CPF si le salarié n'a pas eu ses entretiens et au moins une formation non obligatoire.",
-    "Loi n° 2025-989 du 24 octobre 2025 (« entretien de parcours professionnel ») : premier entretien dans l'année qui suit "
-    "l'embauche, puis tous les 4 ans ; état des lieux tous les 8 ans ; entretien de mi-carrière après la visite médicale de "
-    "mi-carrière (année des 45 ans) et entretien de fin de carrière dans les 2 années qui précèdent les 60 ans.",
-    "Calcul : prochain entretien = dernier entretien + périodicité (sans entretien : embauche + délai du premier) ; état des "
-    "lieux = premier anniversaire de l'embauche multiple de la période postérieur au dernier entretien. Mi-carrière et fin "
-    "de carrière : dus à partir de la date d'application de la loi (Paramètres), sauf entretien déjà tenu dans la fenêtre.",
-    "Statut : « en retard » si la prochaine échéance est passée, « à planifier » si elle tombe dans l'horizon (Paramètres), "
-    "« à jour » sinon. Textes à vérifier sur Légifrance (accords de branche ou d'entreprise possibles).",
+    ("Régime 2014–2025 (art. L6315-1 C. trav., loi du 5 mars 2014) : entretien professionnel tous les 2 ans à compter de "
+     "l'embauche ; tous les 6 ans, état des lieux récapitulatif ; dans les entreprises d'au moins 50 salariés, abondement "
+     "correctif de 3 000 € du CPF si le salarié n'a pas eu ses entretiens et au moins une formation non obligatoire."),
+    ("Loi n° 2025-989 du 24 octobre 2025 (« entretien de parcours professionnel ») : premier entretien dans l'année qui suit "
+     "l'embauche, puis tous les 4 ans ; état des lieux tous les 8 ans ; entretien de mi-carrière après la visite médicale de "
+     "mi-carrière (année des 45 ans) et entretien de fin de carrière dans les 2 années qui précèdent les 60 ans."),
+    ("Calcul : prochain entretien = dernier entretien + périodicité (sans entretien : embauche + délai du premier) ; état des "
+     "lieux = premier anniversaire de l'embauche multiple de la période postérieur au dernier entretien. Mi-carrière et fin "
+     "de carrière : dus à partir de la date d'application de la loi (Paramètres), sauf entretien déjà tenu dans la fenêtre."),
+    ("Statut : « en retard » si la prochaine échéance est passée, « à planifier » si elle tombe dans l'horizon (Paramètres), "
+     "« à jour » sinon. Textes à vérifier sur Légifrance (accords de branche ou d'entreprise possibles)."),
 ]
 _NOTE_FUNDING = (
     "Financement : CPF si l'action est éligible et non obligatoire (dans la limite du montant mobilisable par salarié, "
@@ -427,9 +436,9 @@ def _need_formulas(r: int, header: int, C: dict[str, str], rep: str, skill: str,
     gap = ref(g["rows"][rep], sc, sheet=SHEETS["gaps"])
     x = {k: f"{v}{r}" for k, v in C.items()}
     idx = x["catalogue_row"]
-    cat = lambda h: column(CATALOGUE_TABLE, CATALOGUE_HEADERS[h])  # noqa: E731
+    cat = lambda h: column(CATALOGUE_TABLE, CATALOGUE_HEADERS[h])
     key = column(CATALOGUE_TABLE, KEY_HEADER)
-    prev = lambda k: f"${C[k]}${header}:{C[k]}{r - 1}"  # noqa: E731
+    prev = lambda k: f"${C[k]}${header}:{C[k]}{r - 1}"
     opco_base = f"PartOPCO*({x['cost']}-{x['cpf']})"
     return {
         "current": f'IF({current}="","",{current})',
@@ -563,7 +572,7 @@ def _budget_sheet(reps: list[str], actions: list[str], n_info: dict) -> tuple[Sh
     sheet.title("Budget du plan de formation", _NOTE_FUNDING)
     nq = quote_sheet(SHEETS["needs"])
     NC, first_n, last_n = n_info["C"], n_info["first"], n_info["last"]
-    rng = lambda k: f"{nq}!${NC[k]}${first_n}:${NC[k]}${last_n}"  # noqa: E731
+    rng = lambda k: f"{nq}!${NC[k]}${first_n}:${NC[k]}${last_n}"
     keys = list(_BUDGET_HEADERS)
     cols = {k: j for j, k in enumerate(keys, start=1)}
     styles = {"key": "text", "count": "int", "hours": "dec", "company_total": "eur"}
@@ -673,10 +682,10 @@ def _interviews_sheet(people: pd.DataFrame) -> tuple[SheetPlan, dict]:
         hire, birth, last = x["hire"], x["birth"], x["last"]
         anchor = f'IF({last}="",{hire},{last})'
 
-        def inventory(period: str) -> str:
+        def inventory(period: str, hire: str = hire, anchor: str = anchor) -> str:
             return f'IF({hire}="","",EDATE({hire},{period}*(INT(MAX(0,{_months(hire, anchor)})/{period})+1)))'
 
-        def status(next_cell: str) -> str:
+        def status(next_cell: str, hire: str = hire) -> str:
             return (f'IF({hire}="","{core.STATUS_MISSING}",IF({next_cell}<DateRef,"{core.STATUS_LATE}",'
                     f'IF({next_cell}<=EDATE(DateRef,Horizon),"{core.STATUS_TO_PLAN}","{core.STATUS_OK}")))')
 
