@@ -41,8 +41,8 @@ Rules encoded (parameters in :class:`TrainingParams`, all editable on the « Par
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -50,36 +50,36 @@ import pandas as pd
 from ._vector import excel_round
 
 __all__ = [
+    "INTERNAL",
+    "NO_ACTION",
+    "PRIORITY_HIGH",
+    "PRIORITY_MET",
+    "PRIORITY_NORMAL",
+    "STATUS_LATE",
+    "STATUS_MISSING",
+    "STATUS_OK",
+    "STATUS_TO_PLAN",
     "TrainingParams",
-    "months_between",
+    "budget_by_action",
+    "budget_by_rep",
+    "calendar_grid",
+    "choose_actions",
+    "corrective_top_up",
+    "default_start_dates",
     "edate",
-    "skill_gaps",
+    "evaluate_needs",
+    "funding_label",
+    "funding_split",
     "gap_matrix",
     "gap_totals",
-    "choose_actions",
-    "select_needs",
-    "evaluate_needs",
-    "training_needs",
-    "funding_split",
-    "funding_label",
-    "training_weeks",
-    "default_start_dates",
-    "iso_week_mondays",
-    "calendar_grid",
-    "budget_by_rep",
-    "budget_by_action",
     "interview_schedule",
     "interview_status",
-    "corrective_top_up",
-    "PRIORITY_HIGH",
-    "PRIORITY_NORMAL",
-    "PRIORITY_MET",
-    "NO_ACTION",
-    "INTERNAL",
-    "STATUS_LATE",
-    "STATUS_TO_PLAN",
-    "STATUS_OK",
-    "STATUS_MISSING",
+    "iso_week_mondays",
+    "months_between",
+    "select_needs",
+    "skill_gaps",
+    "training_needs",
+    "training_weeks",
 ]
 
 PRIORITY_HIGH = "Haute"
