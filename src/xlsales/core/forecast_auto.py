@@ -273,13 +273,15 @@ class Backtest:
 
 
 def _one_blas_thread():
-    """One BLAS thread for the call: threads only slow these small fits down (5x seen on a busy
-    2-core machine). Results do not depend on it. No-op without ``threadpoolctl``."""
+    """One BLAS thread for the call: threads only slow these small fits down (5 times seen on a
+    busy 2-core machine). Results do not depend on it. No-op without ``threadpoolctl`` (or where
+    it cannot act, e.g. xlwings Lite)."""
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
+
+        return threadpool_limits(limits=1, user_api="blas")
+    except Exception:  # pragma: no cover - optional
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _arguments(known_y, period, horizon):
