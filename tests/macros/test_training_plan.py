@@ -133,7 +133,7 @@ def expected_cells(layout, skills, catalogue, people, params, reference, starts)
 
     # Calendrier
     ws = SHEETS["calendar"]
-    mondays = tr.iso_week_mondays(YEAR)
+    mondays = tr.iso_week_mondays(layout.year)
     w0 = layout.calendar_first_week_col
     weeks = tr.training_weeks(needs["hours"].to_numpy(), params.hours_per_week)
     grid = tr.calendar_grid(starts, needs["hours"], mondays, params.hours_per_week)
@@ -512,3 +512,30 @@ def test_read_inputs_round_trip(built, inputs, tmp_path):
     assert layout2.needs == layout.needs
     for sheet in plan.sheets:
         assert again.sheet(sheet.name).cells == sheet.cells, sheet.name
+
+
+@requires_libreoffice
+def test_sample_company_workbook_matches_the_core(tmp_path):
+    """The sample company (reader dtypes, every catalogue mode, birth and interview dates): no error
+    cell, every computed cell equal to the core."""
+    from xlsales.sample import make_sample_company
+
+    company = make_sample_company()
+    reference = D(2026, 5, 4)
+    plan, layout = build_training_plan(company.skills, company.training_catalogue, company.reps, 2026,
+                                       reference_date=reference)
+    assert layout.start_date == D(2026, 1, 5) and len(layout.needs) > 10
+    assert {"mixte", "AFEST"} <= set(tr.evaluate_needs(layout.needs, company.skills, company.training_catalogue)["mode"])
+    path = tmp_path / "sample.xlsx"
+    render_book(plan).save(path)
+    values = recalculated_workbook(path, tmp_path / "recalc")
+    errors = [(ws.title, c.coordinate, c.value) for ws in values.worksheets for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
+    assert errors == []
+    people = people_frame(company.reps.set_index("rep").loc[list(layout.interview_rows)].reset_index())
+    exp = expected_cells(layout, company.skills, company.training_catalogue, people, TrainingParams(), reference,
+                         layout.start_dates)
+    assert compare(values, exp) == []
+    statuses = {values["Entretiens"].cell(r, layout.interview_cols["new_status"]).value
+                for r in layout.interview_rows.values()}
+    assert statuses <= {"à jour", "à planifier", "en retard"} and len(statuses) > 1
