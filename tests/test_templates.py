@@ -21,7 +21,7 @@ from xlsales.templates import MACRO, build_template, quickstart_vba_project
 
 warnings.filterwarnings("ignore", message=".*extension is not supported.*")
 
-NAMES = ["dashboard"]
+NAMES = ["dashboard", "commissions", "training_plan"]
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +153,70 @@ print(json.dumps({{
     assert any(isinstance(v, str) and v.startswith("=SUMIFS(Ventes[CA HT],Ventes[Commercial],$A") for v in result["dashboard_cells"])
     assert result["names"][0] == "Accueil" and result["names"][-1] == "xlwings.conf"
     assert len(result["status"]) == 1 and result["status"][0].startswith("Mis à jour le ")
+
+
+def test_commissions_button_adds_a_rep_and_keeps_every_amount_typed(built, tmp_path):
+    folder, paths = built
+    payload = _payload(paths["commissions"])
+    team = next(s for s in payload["sheets"] if s["name"] == "Équipe")
+    new_rep = list(team["values"][4])
+    new_rep[0] = "Zoé Nouvelle"
+    team["values"].append(new_rep)
+    saisie = next(s for s in payload["sheets"] if s["name"] == "Saisie")
+    saisie["values"][5][2] = 12345.67  # January amount typed for the first rep
+    (tmp_path / "payload.json").write_text(json.dumps(payload), encoding="utf-8")
+    script = f"""
+import json, sys
+import xlwings as xw
+sys.path.insert(0, {str(folder)!r})
+import commissions
+book = xw.Book(json=json.load(open({str(tmp_path / 'payload.json')!r}, encoding='utf-8')))
+xw.Book.caller = staticmethod(lambda: book)
+commissions.main()
+actions = book.json()["actions"]
+names = [s.name for s in book.sheets]
+saisie = [a["values"] for a in actions if a["func"] == "setFormula" and names[a["sheet_position"]] == "Saisie"]
+print(json.dumps({{"names": names, "saisie": saisie[0],
+    "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}})}}, default=str))
+"""
+    result = _run_live(script)
+    assert not {"Paramètres", "Équipe", "xlwings.conf"} & set(result["touched"])
+    assert result["names"][-1] == "xlwings.conf" and "Relevé Zoé Nouvelle" in result["names"]
+    grid = result["saisie"]
+    old = saisie["values"]
+    assert grid[5][2] == 12345.67
+    for r in range(6, 12):  # the other reps' amounts are kept, month by month
+        assert grid[r][2:14] == old[r][2:14]
+    assert grid[12][:1] == ['=IF(Équipe!$A$12="","",Équipe!$A$12)'] and grid[12][2:14] == [0.0] * 12
+
+
+def test_training_plan_button_keeps_typed_dates_and_levels(built, tmp_path):
+    folder, paths = built
+    payload = _payload(paths["training_plan"])
+    interviews = next(s for s in payload["sheets"] if s["name"] == "Entretiens")
+    interviews["values"][5][3] = "2024-05-13T00:00:00.000Z"  # last interview of the first rep, typed by the user
+    skills = next(s for s in payload["sheets"] if s["name"] == "Compétences")
+    skills["values"][5][1] = 0  # first rep, first skill: level lowered to 0
+    (tmp_path / "payload.json").write_text(json.dumps(payload), encoding="utf-8")
+    script = f"""
+import json, sys
+import xlwings as xw
+sys.path.insert(0, {str(folder)!r})
+import training_plan
+book = xw.Book(json=json.load(open({str(tmp_path / 'payload.json')!r}, encoding='utf-8')))
+xw.Book.caller = staticmethod(lambda: book)
+training_plan.main()
+actions = book.json()["actions"]
+names = [s.name for s in book.sheets]
+def grid(name):
+    return [a["values"] for a in actions if a["func"] == "setFormula" and names[a["sheet_position"]] == name][0]
+print(json.dumps({{"entretiens": grid("Entretiens"), "besoins": grid("Besoins et actions"),
+    "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}})}}, default=str))
+"""
+    result = _run_live(script)
+    assert not {"Compétences", "Catalogue", "Paramètres", "xlwings.conf"} & set(result["touched"])
+    assert {"Écarts", "Besoins et actions", "Calendrier", "Budget", "Entretiens"} <= set(result["touched"])
+    serial = (dt.date(2024, 5, 13) - dt.date(1899, 12, 30)).days
+    assert result["entretiens"][5][3] == serial
+    first_rep, first_skill = skills["values"][5][0], skills["values"][3][1]
+    assert [first_rep, first_skill] in [row[:2] for row in result["besoins"]]

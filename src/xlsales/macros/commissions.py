@@ -835,3 +835,106 @@ def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, An
         end_dates=list(info["end_date"]), unknown_reps=unknown,
     )
     return book, layout
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ---------------------------------------------------------------------------------------------
+
+def _main_plan(plans: Mapping[str, Mapping[str, Any]], reps: pd.DataFrame | None) -> tuple[str, Mapping[str, Any]]:
+    """The plan of the workbook: the one most reps are on (one plan per workbook)."""
+    names = list(plans)
+    if reps is not None and "plan" in reps.columns and reps["plan"].notna().any():
+        counts = reps["plan"].dropna().astype(str).value_counts()
+        for name in counts.index:
+            if name in plans:
+                return name, plans[name]
+    return names[0], plans[names[0]]
+
+
+def _reps_on_plan(reps: pd.DataFrame, plan_name: str) -> pd.DataFrame:
+    if "plan" not in reps.columns or reps["plan"].isna().all():
+        return reps
+    chosen = reps[reps["plan"].astype(str) == plan_name]
+    return chosen if len(chosen) else reps
+
+
+def plan_from_files(sales: pd.DataFrame | None, plan_frame: pd.DataFrame | None, reps: pd.DataFrame | None,
+                    targets: pd.DataFrame | None = None, year: int | None = None) -> BookPlan:
+    """The commissions workbook from the files of the CLI.
+
+    Without a plan file, the default :class:`CommissionPlan` (5 % of the revenue, monthly) is used;
+    without a team file, the reps are those of the sales lines (no fixed pay).
+    """
+    from .. import io as xio
+
+    if plan_frame is not None:
+        plans = xio.commission_plans(plan_frame)
+        name, spec = _main_plan(plans, reps)
+        plan: CommissionPlan | Mapping[str, Any] = spec
+        if reps is not None:
+            reps = _reps_on_plan(reps, name)
+    else:
+        plan = CommissionPlan()
+    if reps is None:
+        if sales is None:
+            raise ValueError("il faut l'équipe (--reps) ou des ventes pour connaître les commerciaux")
+        reps = pd.DataFrame({"rep": sorted(sales["rep"].astype(str).unique()), "base_salary": 0.0})
+    return build_commissions(reps, plan, sales=sales, targets=targets, year=year)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The commissions workbook of the sample company (its main plan and the reps on it)."""
+    return plan_from_files(company.sales, company.commission_plan, company.reps, company.targets)
+
+
+def _saisie_grids(rows: list[list]) -> tuple[np.ndarray, np.ndarray]:
+    """The two rep × month grids typed in « Saisie » (assiette, objectifs), from the sheet's values."""
+    blocks = []
+    i = 0
+    while i < len(rows) and len(blocks) < 2:
+        row = rows[i]
+        if row and row[0] == "Commercial" and len(row) > 14:
+            values = []
+            j = i + 1
+            while j < len(rows) and rows[j] and rows[j][0] not in ("Total", None, ""):
+                values.append([v if isinstance(v, (int, float)) else 0.0 for v in rows[j][2:14]])
+                j += 1
+            blocks.append(np.asarray(values, dtype=float).reshape(-1, 12))
+            i = j
+        i += 1
+    while len(blocks) < 2:
+        blocks.append(np.zeros((0, 12)))
+    return blocks[0], blocks[1]
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open commissions workbook (template button, xlwings Lite).
+
+    The team is read from « Équipe »; the amounts typed in « Saisie » are kept. When reps were added to
+    (or removed from the end of) « Équipe », « Saisie » is rebuilt with one row per rep and every amount
+    already typed kept on its row; « Paramètres » and « Équipe » are never rewritten.
+    """
+    from .. import io as xio
+    from ..sheets.render_xlwings import render_book_live
+    from .live import refresh_outputs, sheet_rows
+
+    team = xio.read_rows(sheet_rows(book, SHEETS["team"]), xio.REPS, source=book.name, sheet=SHEETS["team"])
+    old_bases, old_targets = _saisie_grids(sheet_rows(book, SHEETS["input"]))
+    n = len(team)
+    bases, targets = np.zeros((n, 12)), np.zeros((n, 12))
+    k = min(n, len(old_bases))
+    bases[:k], targets[:k] = old_bases[:k], old_targets[:k]
+    plan, layout = build_commissions(team, CommissionPlan())
+    saisie = plan.sheet(SHEETS["input"])
+    for i, rep in enumerate(layout.reps):
+        for m in range(1, 13):
+            saisie.put(layout.input_base[(rep, m)], float(bases[i, m - 1]), style="input_eur")
+            saisie.put(layout.input_target[(rep, m)], float(targets[i, m - 1]), style="input_eur")
+    names = [s.name for s in book.sheets]
+    wanted = {s.name for s in plan.sheets if s.role == "output"}
+    for stale in [x for x in names if x.startswith("Relevé ") and x not in wanted]:
+        book.sheets[stale].delete()
+    if len(old_bases) != n:
+        render_book_live(plan, book, only={SHEETS["input"]})
+    return refresh_outputs(book, plan)

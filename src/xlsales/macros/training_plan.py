@@ -958,3 +958,87 @@ def _bounds(reference: str) -> tuple[int, int, int, int]:
     from openpyxl.utils.cell import range_boundaries
 
     return range_boundaries(reference)
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(skills: pd.DataFrame, catalogue: pd.DataFrame | None, reps: pd.DataFrame | None = None,
+                    year: int | None = None) -> BookPlan:
+    """The training-plan workbook from the files of the CLI (an empty catalogue when none is given)."""
+    if catalogue is None:
+        catalogue = pd.DataFrame(columns=list(CATALOGUE_HEADERS))
+    return build_training_plan(skills, catalogue, reps, year=year)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The training plan of the sample company, for the year after its sales history."""
+    year = int(pd.to_datetime(company.sales["date"]).dt.year.max()) + 1
+    return build_training_plan(company.skills, company.training_catalogue, company.reps, year=year)[0]
+
+
+class _Cell:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _ValuesSheet:
+    """An openpyxl-like read-only view of a sheet's values (for :func:`read_inputs` on an open book)."""
+
+    def __init__(self, rows: list[list]):
+        self.rows = rows
+        self.tables = {}
+
+    def cell(self, row: int, column: int) -> _Cell:
+        try:
+            value = self.rows[row - 1][column - 1]
+        except IndexError:
+            value = None
+        return _Cell(None if value == "" else value)
+
+    def iter_rows(self, min_row: int = 1, max_col: int | None = None):
+        for r in range(min_row, len(self.rows) + 1):
+            width = max_col or len(self.rows[r - 1])
+            yield tuple(self.cell(r, c) for c in range(1, width + 1))
+
+
+class _TableRef:
+    def __init__(self, ref: str):
+        self.ref = ref
+
+
+def _open_book_view(book) -> dict[str, _ValuesSheet]:
+    from .live import sheet_rows
+
+    view = {}
+    for sheet in book.sheets:
+        view[sheet.name] = _ValuesSheet(sheet_rows(book, sheet.name))
+    catalogue = view.get(SHEETS["catalogue"])
+    if catalogue is not None:
+        # the Excel Table's extent: its header row down to the last filled row
+        rows = catalogue.rows
+        top = next((i for i, r in enumerate(rows) if r and CATALOGUE_HEADERS["action"] in r), 0)
+        width = len([h for h in rows[top] if h not in (None, "")]) if rows else 1
+        bottom = top
+        while bottom + 1 < len(rows) and rows[bottom + 1] and rows[bottom + 1][0] not in (None, ""):
+            bottom += 1
+        catalogue.tables[CATALOGUE_TABLE] = _TableRef(f"A{top + 1}:{col(width)}{bottom + 1}")
+    return view
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open training-plan workbook (template button, xlwings Lite).
+
+    Everything typed — levels, catalogue, parameters, start dates in « Calendrier », interview and
+    birth dates in « Entretiens » — is read first and written back into the rebuilt sheets.
+    """
+    from .live import refresh_outputs
+
+    inputs = read_inputs(_open_book_view(book))
+    if inputs["reference_date"] == dt.date.today():
+        inputs["reference_date"] = None  # the cell holds =TODAY(): keep the formula
+    plan, _ = build_training_plan(**inputs)
+    return refresh_outputs(book, plan)

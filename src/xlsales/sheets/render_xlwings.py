@@ -254,7 +254,10 @@ def render_book_live(plan: BookPlan, book, *, only: set[str] | None = None) -> l
             # insert with after= (xlwings' Office.js book mis-places before= on other positions)
             sheet = book.sheets.add(sheet_plan.name, after=book.sheets[remaining[remaining.index(before) - 1]])
         else:
-            sheet = book.sheets.add(sheet_plan.name, after=book.sheets[len(book.sheets) - 1])
+            # after the last sheet of the plan already in the book (not after foreign sheets such as xlwings.conf)
+            present = [n for n in remaining if n in order]
+            anchor = present[-1] if present else remaining[-1]
+            sheet = book.sheets.add(sheet_plan.name, after=book.sheets[anchor])
         _render_sheet(sheet, sheet_plan, skipped)
     current = {n.name for n in book.names}
     for name, target in plan.names.items():
