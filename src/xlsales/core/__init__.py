@@ -6,6 +6,7 @@ Every function of the Excel catalogue (``spec/functions.md``) has a snake_case c
 """
 
 from . import costs, customers, forecast, forecast_auto, journey, kpi, market, pay, pricing, stock
+from . import forecast_auto as _forecast_auto_module
 from .costs import *  # noqa: F401,F403
 from .customers import *  # noqa: F401,F403
 from .errors import *  # noqa: F401,F403
@@ -18,4 +19,5 @@ from .pay import *  # noqa: F401,F403
 from .pricing import *  # noqa: F401,F403
 from .stock import *  # noqa: F401,F403
 
-DOMAINS = (pricing, costs, kpi, customers, market, forecast, forecast_auto, stock, pay, journey)
+#: the domain modules (``forecast_auto`` the module, not the function of the same name)
+DOMAINS = (pricing, costs, kpi, customers, market, forecast, _forecast_auto_module, stock, pay, journey)

@@ -276,6 +276,10 @@ def _add_30_day_months(start, day_index):
     return np.minimum(anniversary + offset, next_anniversary - 1)
 
 
+#: Excel's last date, 31 December 9999.
+_LAST_EXCEL_DATE = 2958465
+
+
 def breakeven_date(fixed_costs, revenue, variable_costs, start_date, days_per_year=360, period_revenues=None):
     """Date of the point mort, as an Excel date serial number (1900 date system).
 
@@ -331,7 +335,8 @@ def breakeven_date(fixed_costs, revenue, variable_costs, start_date, days_per_ye
     target = np.where(d_b == 360, commercial, calendar)
     result = (target - _EXCEL_EPOCH).astype(np.int64).astype(float)
     result = np.where(ok, result, np.nan)
-    return guard(result, [(bad_start, DomainError, "date de début invalide", "start_date")])
+    return guard(result, [(bad_start, DomainError, "date de début invalide", "start_date"),
+                          (result > _LAST_EXCEL_DATE, DomainError, "date après le 31/12/9999", "start_date")])
 
 
 def safety_margin(revenue, breakeven):

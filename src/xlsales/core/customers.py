@@ -25,12 +25,18 @@ __all__ = [
 ]
 
 
-def _whole_number(value, name: str, minimum: int) -> int:
+#: Longest horizon of a customer value, in periods (a lifetime, with room to spare).
+MAX_PERIODS = 1000
+
+
+def _whole_number(value, name: str, minimum: int, maximum: int = MAX_PERIODS) -> int:
     number = float(as_float(value, name))
     if not math.isfinite(number) or number != int(number):
         raise DomainError("un nombre entier est attendu", name)
     if number < minimum:
         raise DomainError(f"doit être au moins {minimum}", name)
+    if number > maximum:
+        raise DomainError(f"doit être au plus {maximum}", name)
     return int(number)
 
 

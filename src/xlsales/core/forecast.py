@@ -95,6 +95,17 @@ def _option(value, name: str, choices: tuple[str, ...], default: str) -> str:
     return found
 
 
+#: Longest forecast returned (periods): far beyond any sales forecast, and it keeps a cell's spill bounded.
+MAX_HORIZON = 10_000
+
+
+def _horizon(value, period: int) -> int:
+    h = period if value is None else _integer(value, "horizon", 1)
+    if h > MAX_HORIZON:
+        raise DomainError(f"horizon limité à {MAX_HORIZON} périodes", "horizon")
+    return h
+
+
 def _integer(value, name: str, minimum: int) -> int:
     """A whole number ≥ ``minimum`` (``#VALUE!`` if not a number, ``#NUM!`` otherwise)."""
     arr = as_float(value, name)
@@ -616,7 +627,7 @@ def seasonal_forecast(known_y, period, horizon=None, method="ratio_to_trend", mo
     64.6
     """
     y, single, p, method, model = _seasonal_setup(known_y, period, method, model, "ratio_to_trend")
-    h = p if horizon is None else _integer(horizon, "horizon", 1)
+    h = _horizon(horizon, p)
     n = y.shape[1]
     coefficients, checks = _coefficients(y, p, method, model)
     if method == "ratio_to_trend":
@@ -729,7 +740,7 @@ def ets_forecast(known_y, period, horizon=None):
     array([10., 20., 30., 20.])
     """
     p = _integer(period, "period", 2)
-    h = p if horizon is None else _integer(horizon, "horizon", 1)
+    h = _horizon(horizon, p)
     y, single = _panel(known_y)
     _need(y.shape[1], 2 * p, what=f"valeurs (2 saisons complètes de {p})")
     rows = []

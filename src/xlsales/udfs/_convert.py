@@ -111,23 +111,31 @@ def _cell_number(value, name: str, empty: float | None):
     raise BadValueError("un nombre est attendu", name)
 
 
+_NUMBER_TYPES = (float, int, bool, type(None))
+
+
 def _fast_matrix(value, empty: float | None) -> np.ndarray | None:
-    """numpy's own conversion for ranges of numbers and empty cells (1 000 000 cells in ~50 ms);
+    """numpy's own conversion for ranges of numbers and empty cells (1 000 000 cells in ~0.1 s);
     None when a cell needs the careful path (text, dates, errors, ragged rows)."""
     try:
-        arr = np.array(value, dtype=float)
-    except (TypeError, ValueError):
+        cells = np.array(value)
+    except ValueError:  # ragged rows
         return None
-    if arr.ndim != 2 or arr.size == 0:
+    if cells.ndim != 2 or cells.size == 0:
         return None
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        # only empty cells (None) may become nan here; anything else ("nan", "inf" typed as text…)
-        for r, c in np.argwhere(bad):
-            if value[r][c] is not None or empty is None:
-                return None
-        arr[bad] = empty
-    return arr
+    if cells.dtype.kind in "fiub":
+        arr = cells.astype(float)
+        return arr if np.isfinite(arr).all() else None
+    if cells.dtype.kind != "O":
+        return None  # text
+    kinds = np.frompyfunc(type, 1, 1)(cells)
+    if not np.isin(kinds, _NUMBER_TYPES).all():
+        return None  # text, dates… : cell by cell
+    empty_cells = kinds == type(None)
+    if empty_cells.any() and empty is None:
+        return None
+    arr = np.where(empty_cells, 0.0 if empty is None else empty, cells).astype(float)
+    return arr if np.isfinite(arr).all() else None
 
 
 def matrix(value, name: str, *, empty: float | None = 0.0) -> np.ndarray:
