@@ -15,7 +15,7 @@ fa = importlib.import_module("xlsales.core.forecast_auto")
 SEASON_Q = np.array([0.8, 1.1, 1.3, 0.8])
 
 
-def noisy_monthly(n=84, seed=7):
+def noisy_monthly(n=120, seed=7):
     """Trend × season × noise, strictly positive (all candidates take part)."""
     rng = np.random.default_rng(seed)
     t = np.arange(n)
@@ -40,15 +40,18 @@ def pmdarima_series(name):
 
 
 def test_cutoffs_monthly_one_year_ahead():
-    # step ceil(12/12) = 1, eight origins, latest first, each leaving 12 values to forecast
-    assert fa.cutoffs(180, 12, 12) == (168, 167, 166, 165, 164, 163, 162, 161)
+    # each of the last four years forecast from the years before it, latest first
+    assert fa.cutoffs(180, 12, 12) == (168, 156, 144, 132)
+    assert fa.cutoffs(180, 12, 3) == (177, 174, 171, 168)
 
 
-def test_cutoffs_long_horizon_step_and_short_history():
-    assert fa.cutoffs(4032, 48, 96) == tuple(4032 - 96 - 8 * j for j in range(8))
-    # only room for 3 origins above two full seasons (24 values)
-    assert fa.cutoffs(38, 12, 12) == (26, 25, 24)
-    # the shortest history that can be back-tested: 2 seasons + horizon + 1 -> two origins
+def test_cutoffs_long_horizon_and_short_history():
+    assert fa.cutoffs(4032, 48, 96) == (3936, 3840, 3744, 3648)
+    # room for 3 origins one year apart above two full seasons (24 values)
+    assert fa.cutoffs(60, 12, 12) == (48, 36, 24)
+    # less than a year of room: two origins, closer together
+    assert fa.cutoffs(40, 12, 12) == (28, 24)
+    # the shortest history that can be back-tested: 2 seasons + horizon + 1
     assert fa.cutoffs(37, 12, 12) == (25, 24)
 
 
@@ -85,7 +88,7 @@ def test_no_look_ahead_changing_values_after_a_cutoff_keeps_its_forecasts():
     keys = [c.key for c in base.candidates]
     # every family takes part (HW needs 14 values at the earliest cut-off, windows 3 and 5 seasons)
     assert len(keys) == 17 and {"seasonal_naive", "ratio_to_trend_multiplicative_5", "hw_mul_damped"} <= set(keys)
-    assert len(base.cutoffs) == 8 and np.all(np.isfinite(base.forecasts))
+    assert len(base.cutoffs) == 4 and np.all(np.isfinite(base.forecasts))
     rng = np.random.default_rng(1)
     for j, c in enumerate(base.cutoffs):
         changed = y.copy()
@@ -99,7 +102,7 @@ def test_no_look_ahead_changing_values_after_a_cutoff_keeps_its_forecasts():
 
 
 def test_backtest_forecasts_are_the_candidates_fitted_on_the_data_before_the_cutoff():
-    y = noisy_monthly(84)
+    y = noisy_monthly(120)
     result = fa.backtest(y, 12)
     with fa._one_blas_thread():
         for i, cand in enumerate(result.candidates):
@@ -108,7 +111,7 @@ def test_backtest_forecasts_are_the_candidates_fitted_on_the_data_before_the_cut
 
 
 def test_windows_use_only_the_last_seasons_before_the_cutoff():
-    y = noisy_monthly(84)
+    y = noisy_monthly(120)
     result = fa.backtest(y, 12)
     cand = next(c for c in result.candidates if c.key == "ratio_to_trend_multiplicative_3")
     manuals = importlib.import_module("xlsales.core.forecast")
@@ -118,7 +121,7 @@ def test_windows_use_only_the_last_seasons_before_the_cutoff():
 
 
 def test_deterministic():
-    y = noisy_monthly(84, seed=3)
+    y = noisy_monthly(120, seed=3)
     first, second = fa.backtest(y, 12), fa.backtest(y, 12)
     np.testing.assert_array_equal(first.forecasts, second.forecasts)
     np.testing.assert_array_equal(first.mape, second.mape)
@@ -141,12 +144,12 @@ def test_mape_of_seasonal_naive_recomputed_by_hand():
         forecast = y[c - 12 : c - 6]  # same month one year earlier, 6 months ahead
         actual = y[c : c + 6]
         errors.extend(np.abs(actual - forecast) / np.abs(actual))
-    assert len(result.cutoffs) == 8 and len(errors) == 48
+    assert result.cutoffs == (54, 48, 42, 36) and len(errors) == 24
     assert result.mape[i] == pytest.approx(np.mean(errors), rel=1e-12)
 
 
 def test_exactly_one_chosen_row_with_the_minimum_mape_first():
-    y = noisy_monthly(84, seed=5)
+    y = noisy_monthly(120, seed=5)
     rows = fa.forecast_auto_report(y, 12)
     result = fa.backtest(y, 12)
     assert len(rows) == len(result.candidates) == 17
@@ -199,7 +202,11 @@ def test_linear_times_seasonal_a_manuals_method_wins_with_about_zero_mape():
 
 @pytest.mark.parametrize(
     "name, period, winner",
-    [("austres", 4, "hw_add"), ("woolyrnq", 4, "hw_mul_damped"), ("airpassengers", 12, "ratio_to_trend_multiplicative_5")],
+    [
+        ("austres", 4, "hw_add_damped"),
+        ("wineind", 12, "hw_mul_damped"),
+        ("airpassengers", 12, "ratio_to_trend_multiplicative_5"),
+    ],
 )
 def test_forecast_is_the_chosen_candidate_refitted_on_the_whole_history(name, period, winner):
     y = pmdarima_series(name)
@@ -220,7 +227,7 @@ def test_candidates_for_short_or_non_positive_histories():
         "moving_average_multiplicative",
         "moving_average_additive",
     ]
-    y = noisy_monthly(84)
+    y = noisy_monthly(120)
     y[10] = -5.0  # a return: no multiplicative model
     keys = [c.key for c in fa.backtest(y, 12).candidates]
     assert keys == [
@@ -275,12 +282,12 @@ def _with_extra(monkeypatch, extra):
 
 def test_a_candidate_that_fails_at_one_cutoff_is_out_of_the_race(monkeypatch):
     def fit(train, period, horizon):
-        if train.size == 72:
+        if train.size == 84:
             raise ValueError("no convergence")
         return np.full(horizon, train[-1])
 
     _with_extra(monkeypatch, fa.Candidate("flaky", "Essai", "tout l'historique", None, fit))
-    y = noisy_monthly(84)
+    y = noisy_monthly(120)
     result = fa.backtest(y, 12)
     assert np.isnan(result.mape[-1]) and result.chosen != len(result.candidates) - 1
     row = fa.forecast_auto_report(y, 12)[-1]
@@ -288,7 +295,7 @@ def test_a_candidate_that_fails_at_one_cutoff_is_out_of_the_race(monkeypatch):
 
 
 def test_if_the_winner_cannot_be_refitted_the_next_best_is_chosen(monkeypatch):
-    y = noisy_monthly(84)
+    y = noisy_monthly(120)
 
     def oracle(train, period, horizon):
         if train.size == y.size:

@@ -159,7 +159,7 @@ def test_report_on_exact_repetition():
     assert body[0] == ["Saisonnière naïve (même saison l'an dernier)", "tout l'historique", 0.0, True]
     methods = {r[0] for r in body}
     assert "Tendance × coefficients (rapports à la tendance)" in methods
-    assert not any(m.startswith("Holt-Winters") for m in methods)  # earliest fit on 9 quarters: HW needs 14
+    assert not any(m.startswith("Holt-Winters") for m in methods)  # earliest fit on 8 quarters: HW needs 14
 
 
 def test_report_blank_mape_for_a_candidate_that_failed(monkeypatch):
