@@ -24,7 +24,6 @@ from xlsales.udfs import UDF_REGISTRY
 
 NAMES = sorted(UDF_REGISTRY)
 MAX_EXAMPLES = 40
-#: One call must come back well within Excel's patience (a generous bound for 2 shared cores).
 
 FRENCH_NUMBERS = [
     "1 234,50",
