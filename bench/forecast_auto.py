@@ -25,7 +25,13 @@ Everything runs with one BLAS thread (threadpoolctl), as FORECAST_AUTO itself do
 
 Development table (``--dev``): the same protocol on the series with its last ``H`` values removed
 first, so the final held-out values are never seen. Design choices of FORECAST_AUTO (number of
-cut-offs, step, candidates) were judged on that table only.
+cut-offs, step, candidates) were judged on that table and on ``--validate`` only.
+
+Validation (``--validate``, a few minutes): data disjoint from the test — each series above without
+its last two seasons, plus two more seasonal monthly series shipped with statsmodels (Mauna Loa CO2,
+last 20 years; El Niño sea temperatures) — forecast one season ahead from four origins one season
+apart, for several cut-off schemes of the back-test. This is where "four cut-offs one horizon apart"
+was chosen: as accurate as eight one period apart, for half the time.
 """
 
 from __future__ import annotations
@@ -196,6 +202,74 @@ def timing():
         print(f"  {label:<32} median {statistics.median(runs):.3f} s  (min {min(runs):.3f}, max {max(runs):.3f})")
 
 
+def _scheme(k, step_of):
+    """A cut-off scheme for the validation: ``k`` origins, ``step_of(h, p)`` apart."""
+
+    def cutoffs(n, period, horizon):
+        need = 2 * period + horizon + 1
+        if n < need:
+            raise fa.NotAvailableError("historique trop court", "known_y")
+        room = n - horizon - 2 * period
+        step = min(step_of(horizon, period), room)
+        return tuple(n - horizon - j * step for j in range(min(k, room // step + 1)))
+
+    return cutoffs
+
+
+SCHEMES = {
+    "4 one horizon apart (FORECAST_AUTO)": None,
+    "8 one period apart": _scheme(8, lambda h, p: max(1, -(-h // 12))),
+    "6 half a horizon apart": _scheme(6, lambda h, p: max(1, -(-h // 2))),
+    "3 one horizon apart": _scheme(3, lambda h, p: h),
+}
+
+
+def validate():
+    import statsmodels.api as sm
+
+    cases = []
+    for name, loader, period, part, _holdouts, _note in SERIES:
+        if period > 100:
+            continue
+        try:
+            y = _load(loader)
+        except Exception:
+            continue
+        cases.append((name, y[np.isfinite(y)][part][: -2 * period], period))
+    co2 = sm.datasets.co2.load_pandas().data["co2"].resample("MS").mean().ffill().to_numpy()[-240:]
+    cases.append(("co2 (last 20 y)", co2, 12))
+    cases.append(("elnino", sm.datasets.elnino.load_pandas().data.iloc[:, 1:].to_numpy().ravel(), 12))
+    print("\nVALIDATION (data disjoint from the test), MAPE %, one season ahead from 4 origins a season apart")
+    names = list(SCHEMES)
+    print(f"{'series':<16}{'origin':>7} {'naive':>6} {'bestHW':>6} {'HWaicc':>6}  " + "  ".join(f"{i + 1:>6}" for i in range(len(names))))
+    results = []
+    original = fa.cutoffs
+    try:
+        for name, y, p in cases:
+            for m in range(4):
+                end = y.size - m * p
+                train, test = y[: end - p], y[end - p : end]
+                naive = mape(test, train[-p:])
+                hw = holt_winters_reference(train, p, p)
+                hw_mape = {k: mape(test, f) for k, (f, _) in hw.items()}
+                rule = hw_mape[min(hw, key=lambda k: hw[k][1])]
+                autos = []
+                for scheme in SCHEMES.values():
+                    fa.cutoffs = scheme or original
+                    autos.append(mape(test, fa.backtest(train, p, p).forecast))
+                fa.cutoffs = original
+                results.append((naive, min(hw_mape.values()), rule, autos))
+                print(f"{name:<16}{-m * p:>7} {naive:>6.2f} {min(hw_mape.values()):>6.2f} {rule:>6.2f}  "
+                      + "  ".join(f"{a:>6.2f}" for a in autos))
+    finally:
+        fa.cutoffs = original
+    for i, label in enumerate(names):
+        auto = np.array([r[3][i] for r in results])
+        gm = {k: float(np.exp(np.mean(np.log(auto / np.array([r[j] for r in results]))))) for j, k in enumerate(("naive", "best HW", "HW AICc"))}
+        print(f"  {i + 1}. {label:<38} geometric mean of AUTO / naive {gm['naive']:.2f}, / best HW {gm['best HW']:.2f}, "
+              f"/ HW AICc {gm['HW AICc']:.2f}; mean MAPE {auto.mean():.2f}")
+
+
 def _one_thread():
     try:
         from threadpoolctl import threadpool_limits
@@ -210,7 +284,12 @@ def _one_thread():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", action="store_true", help="development table only")
+    parser.add_argument("--validate", action="store_true", help="compare cut-off schemes on data disjoint from the test")
     args = parser.parse_args(argv)
+    if args.validate:
+        with _one_thread():
+            validate()
+        return
     print("Series (all shipped with pmdarima):")
     for name, _loader, period, _part, _h, note in SERIES:
         print(f"  {name:<16} period {period:>3}: {note}")

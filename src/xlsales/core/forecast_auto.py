@@ -66,7 +66,8 @@ MAX_CUTOFFS = 4
 #: Start of the Holt-Winters optimiser: smoothing level, trend, seasonal, damping. From statsmodels'
 #: own start (level 0.5/p, trend 0.05/p…) L-BFGS-B often stops at a poor local optimum (in-sample
 #: error up to twice as large on quarterly and monthly series); from here it reached the lowest
-#: in-sample error of five starts tried on every fit checked, for the same cost.
+#: in-sample error of five starts tried on each of 40 quarterly and monthly fits checked, for the
+#: same cost.
 HW_START = (0.3, 0.01, 0.3, 0.98)
 
 #: Two MAPEs closer than this (absolute, as decimals) are a tie: the simpler candidate wins.
@@ -399,14 +400,17 @@ def forecast_auto(known_y, period, horizon=None):
     Raises
     ------
     NotAvailableError
-        History too short for two cut-offs (``#N/A``).
+        History too short for two cut-offs, or only zeros to score (``#N/A``).
+    BadValueError
+        A value that is not a number (``#VALUE!``).
     DomainError
         ``period`` < 2 or ``horizon`` < 1, or not whole numbers (``#NUM!``).
 
     Notes
     -----
     Rolling-origin back-test: cut-offs :math:`c_j = n - h - j\\,h`, at most four (fewer, closer
-    together, for a short history); every candidate :math:`m` is fitted on :math:`y_1 … y_{c_j}` only and scored by
+    together, for a short history); every candidate :math:`m` is fitted on :math:`y_1 … y_{c_j}`
+    only and scored by
 
     .. math:: MAPE_m = \\frac{1}{|E|} \\sum_{(j, i) \\in E} \\frac{|y_{c_j+i} - \\hat y^{(m)}_{c_j+i}|}{|y_{c_j+i}|}
 
