@@ -1,6 +1,6 @@
 """FORECAST_AUTO and FORECAST_AUTO_REPORT called with what Excel sends (ndim=2 lists of rows, None
 for empty cells, French text numbers): values, spill shapes, error strings, and the same calls
-under the classic (COM) and Office.js (xlwings Lite / Server) runtimes."""
+under the classic (COM) and Office.js (xlwings Server) runtimes and in the xlwings Lite bundle."""
 
 from __future__ import annotations
 
@@ -190,8 +190,15 @@ RUNTIME_CALLS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["classic", "officejs"])
-def runtime(request):
+@pytest.fixture(scope="module", params=["classic", "officejs", "lite"])
+def runtime(request, tmp_path_factory):
+    if request.param == "lite":
+        # the xlwings Lite bundle rendered from the current sources (main.py, no xlsales installed)
+        from xlsales import lite
+
+        outdir = tmp_path_factory.mktemp("lite")
+        lite.write_lite_bundle(outdir)
+        return "officejs", run_runtime("lite", {"calls": RUNTIME_CALLS, "lite_dir": str(outdir), "rerun": True})
     return request.param, run_runtime(request.param, {"calls": RUNTIME_CALLS})
 
 

@@ -47,6 +47,7 @@ problems down, is set to one during the call when ``threadpoolctl`` is installed
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
 import warnings
 from dataclasses import dataclass
@@ -281,14 +282,16 @@ class Backtest:
 
 
 def _one_blas_thread():
-    """One BLAS thread for the call: threads only slow these small fits down (5 times seen on a
-    busy 2-core machine). Results do not depend on it. No-op without ``threadpoolctl`` (or where
-    it cannot act, e.g. xlwings Lite)."""
-    try:
-        from threadpoolctl import threadpool_limits
+    """One BLAS thread for the call: threads only slow these small fits down (2 to 5 times on a
+    busy 2-core machine). Results do not depend on it.
 
-        return threadpool_limits(limits=1, user_api="blas")
-    except Exception:  # pragma: no cover - optional
+    ``threadpoolctl`` is optional: imported by name at run time, so that it is not taken for a
+    requirement of the xlwings Lite bundle (Pyodide has no such package, and no BLAS threads).
+    """
+    try:
+        threadpoolctl = importlib.import_module("threadpoolctl")
+        return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+    except Exception:  # pragma: no cover - not installed, or cannot act here
         return contextlib.nullcontext()
 
 
