@@ -35,6 +35,8 @@ __all__ = [
     "area",
     "Formula",
     "Button",
+    "Image",
+    "png_size",
     "quote_sheet",
 ]
 
@@ -156,6 +158,44 @@ class Button:
     height: int = 36
 
 
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG image, read from its header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@dataclass
+class Image:
+    """A picture (PNG bytes) on a sheet, its top-left corner on the cell ``anchor``.
+
+    ``width_px`` / ``height_px`` set the displayed size (default: the picture's own size, or the
+    other dimension scaled to keep the aspect ratio). It is not a formula: rebuild the workbook to
+    redraw it.
+    """
+
+    anchor: str  # top-left cell, e.g. "R4"
+    data: bytes  # PNG file content
+    width_px: int | None = None
+    height_px: int | None = None
+    description: str = ""  # alternative text
+
+    def __post_init__(self):
+        png_size(self.data)  # fail early on anything but a PNG
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Displayed (width, height) in pixels."""
+        width, height = png_size(self.data)
+        if self.width_px and self.height_px:
+            return self.width_px, self.height_px
+        if self.width_px:
+            return self.width_px, round(height * self.width_px / width)
+        if self.height_px:
+            return round(width * self.height_px / height), self.height_px
+        return width, height
+
+
 @dataclass
 class SheetPlan:
     """One worksheet: cells, layout and decorations."""
@@ -177,6 +217,7 @@ class SheetPlan:
     show_gridlines: bool = False
     buttons: list[Button] = field(default_factory=list)
     hidden: bool = False
+    images: list[Image] = field(default_factory=list)
 
     # -- writing -------------------------------------------------------------------------------
     def set(self, row: int, column: int, value: Any = None, *, formula: str | None = None, style: str = "default") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from functools import lru_cache
 
 from openpyxl import Workbook
@@ -132,6 +133,15 @@ def _chart(spec: ChartSpec):
     return chart
 
 
+def _image(ws, spec) -> None:
+    from openpyxl.drawing.image import Image as XLImage  # needs Pillow
+
+    picture = XLImage(io.BytesIO(spec.data))
+    picture.width, picture.height = spec.size
+    picture.anchor = spec.anchor
+    ws.add_image(picture)
+
+
 def _conditional(ws, cf) -> None:
     looks = {
         "good": (COLORS["good"], COLORS["good_font"]),
@@ -176,6 +186,8 @@ def render_sheet(ws, plan: SheetPlan) -> None:
         ws.add_table(t)
     for chart in plan.charts:
         ws.add_chart(_chart(chart), chart.anchor)
+    for image in plan.images:
+        _image(ws, image)
     for cf in plan.conditional_formats:
         _conditional(ws, cf)
     for v in plan.validations:

@@ -7,6 +7,7 @@ a ``vbaProject.bin`` byte for byte and add form buttons that run a macro — wha
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from typing import Iterable
 
@@ -14,7 +15,7 @@ import xlsxwriter
 from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries
 
 from .formats import COLORS, STYLES
-from .plan import BookPlan, ChartSpec, SheetPlan
+from .plan import BookPlan, ChartSpec, SheetPlan, png_size
 
 __all__ = ["write_book"]
 
@@ -200,6 +201,14 @@ def _render_sheet(workbook, ws, plan: SheetPlan, formats: _Formats) -> None:
         ws.set_tab_color("#" + plan.tab_color)
     for chart in plan.charts:
         ws.insert_chart(*_cell_index(chart.anchor), _chart(workbook, chart))
+    for image in plan.images:
+        width, height = image.size
+        native_width, native_height = png_size(image.data)
+        picture = {"image_data": io.BytesIO(image.data), "x_scale": width / native_width,
+                   "y_scale": height / native_height, "object_position": 3}
+        if image.description:
+            picture["description"] = image.description
+        ws.insert_image(*_cell_index(image.anchor), "image.png", picture)
     for cf in plan.conditional_formats:
         if cf.kind == "expression":
             options = {"type": "formula", "criteria": "=" + cf.formula[0], "format": formats.look(cf.look)}
