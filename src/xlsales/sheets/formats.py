@@ -88,6 +88,7 @@ STYLES: dict[str, CellStyle] = {
     "input_pct": _style("pct", fill=COLORS["input_fill"], border=True, locked=False),
     "input_int": _style("int", fill=COLORS["input_fill"], border=True, locked=False),
     "input_dec": _style("dec", fill=COLORS["input_fill"], border=True, locked=False),
+    "input_dec4": _style("dec4", fill=COLORS["input_fill"], border=True, locked=False),  # coordinates
     "input_date": _style("date", fill=COLORS["input_fill"], border=True, locked=False),
     # data tables (pasted data: unlocked, no fill, table style does the banding)
     "data_text": _style(locked=False),
