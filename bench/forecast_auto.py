@@ -63,7 +63,7 @@ SERIES = [
     ("airpassengers", "airpassengers", 12, slice(None), (1, 2), "monthly airline passengers 1949-60"),
     ("woolyrnq", "woolyrnq", 4, slice(None), (1, 2), "quarterly woollen yarn production, Australia"),
     ("austres", "austres", 4, slice(None), (1, 2), "quarterly Australian residents (no seasonality)"),
-    ("gasoline", "gasoline", 52, slice(-8 * 52, None), (1,), "weekly US gasoline, last 8 years (416 weeks)"),
+    ("gasoline", "gasoline", 52, slice(-8 * 52, None), (1,), "weekly US gasoline, last 8 years (416 weeks); pmdarima downloads it, skipped offline"),
     ("taylor (p=48)", "taylor", 48, slice(-21 * 48, None), (1, 2), "half-hourly demand, last 3 weeks, daily cycle"),
     ("taylor (p=336)", "taylor", 336, slice(None), (1,), "half-hourly demand, all 12 weeks, weekly cycle"),
     # Not in the list; also shipped inside pmdarima and closer to sales:
