@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -353,11 +355,17 @@ finite_price = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_i
 
 @given(price=finite_price, cost=finite_price)
 def test_rate_relations(price, cost):
-    # Tmarque = Tmarge / (1 + Tmarge); coefficient HT = 1 + Tmarge = 1 / (1 − Tmarque)
+    # Tmarque = Tmarge / (1 + Tmarge); coefficient HT = 1 + Tmarge = 1 / (1 − Tmarque).
+    # Each rate is checked against exact rational arithmetic on the same inputs: evaluating the
+    # identities themselves in floating point is ill-conditioned when the price is far below the cost.
+    p, c = Fraction(price), Fraction(cost)
+    exact_marge, exact_marque = (p - c) / c, (p - c) / p
     t_marge, t_marque = margin_rate(price, cost), mark_rate(price, cost)
-    assert t_marque == pytest.approx(t_marge / (1 + t_marge), rel=1e-9, abs=1e-12)
-    assert multiplier(price, cost) == pytest.approx(1 + t_marge, rel=1e-9)
-    assert price_from_margin_rate(cost, t_marge) == pytest.approx(price, rel=1e-9)
+    assert t_marge == pytest.approx(float(exact_marge), rel=1e-12)
+    assert t_marque == pytest.approx(float(exact_marque), rel=1e-12)
+    assert exact_marque == exact_marge / (1 + exact_marge)
+    assert multiplier(price, cost) == pytest.approx(float(1 + exact_marge), rel=1e-12)
+    assert price_from_margin_rate(cost, t_marge) == pytest.approx(price, rel=1e-9, abs=1e-9 * cost)
     if t_marque < 1:
         assert price_from_mark_rate(cost, t_marque) == pytest.approx(price, rel=1e-6)
 
