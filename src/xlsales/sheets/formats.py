@@ -84,6 +84,7 @@ STYLES: dict[str, CellStyle] = {
     "total_int": _style("int", bold=True, fill=COLORS["total_fill"], border=True),
     # input cells: unlocked, pale yellow
     "input_text": _style(fill=COLORS["input_fill"], border=True, locked=False),
+    "input_wrap": _style(fill=COLORS["input_fill"], border=True, wrap=True, locked=False),  # long text, wrapped
     "input_eur": _style("eur", fill=COLORS["input_fill"], border=True, locked=False),
     "input_pct": _style("pct", fill=COLORS["input_fill"], border=True, locked=False),
     "input_int": _style("int", fill=COLORS["input_fill"], border=True, locked=False),
