@@ -400,6 +400,7 @@ def _abc_sheet(customers: list[str], names: dict[str, str], L: dict) -> tuple[Sh
         y_format='#,##0 "€"', y2_format="0%", width_cm=22, height_cm=10))
     sheet.widths.update({"A": 11, "B": 28, "C": 14, "D": 7, "E": 3, "F": 7, "G": 11, "H": 28, "I": 14, "J": 10,
                          "K": 14, "L": 12, "M": 12, "N": 8})
+    sheet.heights[first - 1] = 30
     sheet.freeze = f"A{first}"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{first - 1}:{first - 1}", header=L["pareto"])
     return sheet, first
@@ -462,6 +463,8 @@ def _trend_sheet(months: list[tuple[int, int]], L: dict, months_names) -> tuple[
          ChartSeries(f"{q}!$G${first}:$G${end}", L["forecast"])],
         x_title=L["x"], y_format='#,##0 "€"', width_cm=22, height_cm=10))
     sheet.widths.update({"A": 8, "B": 8, "C": 7, "D": 14, "E": 14, "F": 12, "G": 14, "H": 3, "I": 28, "J": 16, "K": 16})
+    sheet.heights[first - 1] = 30
+    sheet.heights[coef_top] = 30
     sheet.freeze = f"A{first}"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{first - 1}:{first - 1}")
     return sheet, {"first": first, "forecast_first": forecast_first, "coef_first": coef_first,
@@ -501,7 +504,8 @@ def _concentration_sheet(customers: list[str], L: dict) -> tuple[SheetPlan, int,
         [ChartSeries(f"{q}!$I${first}:$I${data_last}", L["lorenz"], categories=f"{q}!$G${first}:$G${data_last}"),
          ChartSeries(f"{q}!$G${first}:$G${data_last}", L["equality"], categories=f"{q}!$G${first}:$G${data_last}")],
         x_title=L["x_share"], y_title=L["y_share"], y_format="0%", width_cm=14, height_cm=12))
-    sheet.widths.update({"A": 11, "B": 14, "C": 7, "D": 3, "E": 7, "F": 14, "G": 12, "H": 14, "I": 12, "J": 14})
+    sheet.widths.update({"A": 16, "B": 14, "C": 7, "D": 3, "E": 7, "F": 14, "G": 14, "H": 14, "I": 14, "J": 16})
+    sheet.heights[first - 1] = 30
     sheet.freeze = f"A{first}"
     return sheet, data_first, "B4"
 
