@@ -6,7 +6,6 @@ The only layer that knows about files and progress bars: read inputs (:mod:`xlsa
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 import zipfile
 from pathlib import Path
@@ -80,6 +79,24 @@ def _read(reader: Callable, path: Optional[Path]):
 
 def _done(path: Path) -> None:
     console.print(f"[green]✓[/] {escape(str(path))}")
+
+
+def _generate(label: str, output: Path, force: bool, build: Callable[[], object]) -> None:
+    """Read the inputs and plan the workbook (``build``), then write it atomically, with a progress bar."""
+    with _progress() as progress:
+        task = progress.add_task(label, total=2)
+        try:
+            plan = build()
+        except ValueError as error:  # a French message from a generator (e.g. an input missing)
+            from .io import InputError
+
+            if isinstance(error, InputError):
+                raise
+            _fail(str(error))
+        progress.update(task, advance=1, description=f"Écriture de {output.name}")
+        path = _write_plan(plan, output, force)
+        progress.advance(task)
+    _done(path)
 
 
 def _catalogue_table() -> Table:
@@ -172,18 +189,9 @@ def commissions(
     from . import io as xio
     from .macros.commissions import plan_from_files
 
-    with _progress() as progress:
-        task = progress.add_task("Lecture des fichiers", total=3)
-        sales_frame = _read(xio.read_sales, sales)
-        plan_frame = _read(xio.read_commission_plan, plan_file)
-        reps_frame = _read(xio.read_reps, reps)
-        targets_frame = _read(xio.read_targets, targets)
-        progress.update(task, advance=1, description="Construction du classeur de commissions")
-        plan = plan_from_files(sales_frame, plan_frame, reps_frame, targets_frame, year=year)
-        progress.update(task, advance=1, description=f"Écriture de {output.name}")
-        path = _write_plan(plan, output, force)
-        progress.advance(task)
-    _done(path)
+    _generate("Classeur de commissions", output, force, lambda: plan_from_files(
+        _read(xio.read_sales, sales), _read(xio.read_commission_plan, plan_file), _read(xio.read_reps, reps),
+        _read(xio.read_targets, targets), year=year))
 
 
 @app.command("training-plan")
@@ -199,17 +207,129 @@ def training_plan(
     from . import io as xio
     from .macros.training_plan import plan_from_files
 
-    with _progress() as progress:
-        task = progress.add_task("Lecture des fichiers", total=3)
-        skills_frame = _read(xio.read_skills, skills)
-        catalogue_frame = _read(xio.read_training_catalogue, catalogue_file)
-        reps_frame = _read(xio.read_reps, reps)
-        progress.update(task, advance=1, description="Construction du plan de formation")
-        plan = plan_from_files(skills_frame, catalogue_frame, reps_frame, year=year)
-        progress.update(task, advance=1, description=f"Écriture de {output.name}")
-        path = _write_plan(plan, output, force)
-        progress.advance(task)
-    _done(path)
+    _generate("Plan de formation", output, force, lambda: plan_from_files(
+        _read(xio.read_skills, skills), _read(xio.read_training_catalogue, catalogue_file), _read(xio.read_reps, reps),
+        year=year))
+
+
+@app.command("recruitment")
+def recruitment(
+    candidates: Path = typer.Argument(..., help="Notes des candidats (candidat, critère, note ; CSV ou xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Classeur à produire (.xlsx)."),
+    grid: Optional[Path] = typer.Option(None, "--grid", help="Grille d'entretien (critère, poids, éliminatoire)."),
+    reps: Optional[Path] = typer.Option(None, "--reps", help="Équipe commerciale (besoins en effectif)."),
+    force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+) -> None:
+    """Kit de recrutement : besoins, profil de poste, étapes, grille, comparaison des candidats, intégration."""
+    from . import io as xio
+    from .macros.recruitment import plan_from_files
+
+    _generate("Kit de recrutement", output, force, lambda: plan_from_files(
+        _read(xio.read_candidates, candidates), grid=_read(xio.read_interview_grid, grid), reps=_read(xio.read_reps, reps)))
+
+
+@app.command("network")
+def network(
+    partners: Path = typer.Argument(..., help="Partenaires (annuaire ; CSV ou xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Classeur à produire (.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+) -> None:
+    """Réseau de partenaires : annuaire, qualification, animation, diffusion, performance, registre RGPD."""
+    from . import io as xio
+    from .macros.network import plan_from_files
+
+    _generate("Réseau de partenaires", output, force, lambda: plan_from_files(_read(xio.read_partners, partners)))
+
+
+@app.command("pseudonymize")
+def pseudonymize(
+    source: Path = typer.Argument(..., help="Fichier à pseudonymiser (CSV ou xlsx) ; il n'est jamais modifié."),
+    output: Path = typer.Option(..., "-o", "--output", help="Copie pseudonymisée à produire."),
+    key: Optional[str] = typer.Option(None, "--key", envvar="XLSALES_PSEUDO_KEY",
+                                      help="Clé secrète (ou variable XLSALES_PSEUDO_KEY) : même clé → mêmes pseudonymes."),
+    force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+) -> None:
+    """Copie d'un fichier où noms, courriels et téléphones sont remplacés par des pseudonymes stables (RGPD)."""
+    from .io import InputError, OutputExistsError
+    from .privacy import pseudonymize_file
+
+    if not key:
+        _fail("une clé est nécessaire : --key CLÉ ou la variable d'environnement XLSALES_PSEUDO_KEY")
+    if output.resolve() == source.resolve():
+        _fail("le fichier de sortie doit être différent de l'original")
+    try:
+        path = pseudonymize_file(source, output, key, force=force)
+    except InputError as error:
+        _fail(str(error))
+    except OutputExistsError:
+        _fail(f"{output} existe déjà : ajoutez --force pour le remplacer")
+    _done(Path(path))
+
+
+@app.command("journey")
+def journey(
+    opportunities: Path = typer.Argument(..., help="Opportunités (étapes et dates ; CSV ou xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Classeur à produire (.xlsx)."),
+    locations: Optional[Path] = typer.Option(None, "--locations", help="Clients à visiter (coordonnées, durées)."),
+    force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+) -> None:
+    """Parcours client : entonnoir par canal, carte d'expérience, tournée optimisée."""
+    from . import io as xio
+    from .macros.journey import plan_from_files
+
+    _generate("Parcours client", output, force, lambda: plan_from_files(
+        _read(xio.read_opportunities, opportunities), locations=_read(xio.read_locations, locations)))
+
+
+@app.command("forecast")
+def forecast(
+    sales: Path = typer.Argument(..., help="Lignes de ventes (CSV ou xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Classeur à produire (.xlsx)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Année budgétée (par défaut : celle qui suit les ventes)."),
+    force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+) -> None:
+    """Prévisions et budgets : tendances, saisonnalité, prévision, budgets des ventes, d'approvisionnement, de trésorerie."""
+    from . import io as xio
+    from .macros.forecast import plan_from_files
+
+    _generate("Prévisions et budgets", output, force, lambda: plan_from_files(_read(xio.read_sales, sales), year=year))
+
+
+@app.command("portfolio")
+def portfolio(
+    sales: Path = typer.Argument(..., help="Lignes de ventes (CSV ou xlsx)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Classeur à produire (.xlsx)."),
+    customers: Optional[Path] = typer.Option(None, "--customers", help="Fichier clients (secteur, région…)."),
+    force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+) -> None:
+    """Portefeuille : RFM, valeur client, ABC, attrition, parts de marché, concentration, densité."""
+    from . import io as xio
+    from .macros import portfolio as generator
+
+    reader = getattr(generator, "read_customers", None)
+    _generate("Analyse de portefeuille", output, force, lambda: generator.plan_from_files(
+        _read(xio.read_sales, sales), customers=_read(reader, customers) if reader else None))
+
+
+@app.command("exercise")
+def exercise(
+    topic: str = typer.Argument(..., help="Thème de l'exercice (voir la liste avec --help ou une valeur inconnue)."),
+    seed: int = typer.Option(1, "--seed", help="Graine : chaque graine donne d'autres chiffres."),
+    output: Path = typer.Option(Path("."), "-o", "--output", help="Dossier où écrire l'énoncé et le corrigé."),
+) -> None:
+    """Exercice pour formateurs : un classeur élève (données, cases vides) et son corrigé (formules)."""
+    from .io import OutputExistsError
+    from .macros.exercises import TOPICS, write_exercise
+
+    if topic not in TOPICS:
+        _fail(f"thème inconnu : {topic} (thèmes : {', '.join(TOPICS)})")
+    output.mkdir(parents=True, exist_ok=True)
+    try:
+        paths = write_exercise(topic, seed, output)
+    except OutputExistsError as error:
+        _fail(f"{error} existe déjà : choisissez un autre dossier ou une autre graine")
+    for path in paths:
+        _done(Path(path))
 
 
 @app.command("templates")
