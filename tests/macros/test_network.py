@@ -17,11 +17,17 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import requires_libreoffice
+
 from xlsales import io as xio
 from xlsales.core import score
-from xlsales.core.network import growth_rate, potential_share, retention_end, retention_status, segment
+from xlsales.core.network import (
+    growth_rate,
+    potential_share,
+    retention_end,
+    retention_status,
+    segment,
+)
 from xlsales.macros.network import (
     SHEETS,
     STATUSES,
@@ -75,7 +81,7 @@ def make_partners(seed: int = 11, extra: int = 22) -> pd.DataFrame:
         consent = last - pd.Timedelta(days=int(rng.integers(0, 700))) if rng.random() < 0.7 else pd.NaT
         rows.append({"partner": f"Partenaire {i + 1:02d}", "type": kind, "contact": f"Contact {i + 1}",
                      "email": f"c{i}@exemple.fr", "phone": f"01 99 00 {i:02d} 00", "region": "Sud",
-                     "revenue": revenue, "potential": revenue * 1.7 if revenue == revenue else NAN,
+                     "revenue": revenue, "potential": revenue * 1.7 if not np.isnan(revenue) else NAN,
                      "last_contact": last, "consent_date": consent,
                      **{r: float(rng.integers(1, 6)) for r in RATINGS}})
     return pd.DataFrame(rows)
@@ -124,8 +130,9 @@ def _diffusions_frame() -> pd.DataFrame:
 
 def build(partners=None, **kw):
     partners = make_partners() if partners is None else partners
-    args = dict(year=YEAR, reference_date=REFERENCE, weights=WEIGHTS, thresholds=THRESHOLDS, actions=_actions_frame(),
-                diffusions=_diffusions_frame(), previous_revenue=PREVIOUS, processing=PROCESSING)
+    args = {"year": YEAR, "reference_date": REFERENCE, "weights": WEIGHTS, "thresholds": THRESHOLDS,
+            "actions": _actions_frame(), "diffusions": _diffusions_frame(), "previous_revenue": PREVIOUS,
+            "processing": PROCESSING}
     args.update(kw)
     return build_network(partners, **args)
 
@@ -207,8 +214,8 @@ def test_structure(built):
     assert q.cell(r, layout.q_score_col).protection.locked is True
     assert q.cell(r, layout.q_score_col).value == (
         f'=IF(OR(COUNT(C{r}:F{r})<4,SUM($C$5:$F$5)=0),"",SUMPRODUCT(C{r}:F{r},$C$5:$F$5)/SUM($C$5:$F$5))')
-    assert q.cell(r, 3).value == ('=IFERROR(IF(INDEX(Annuaire[Note qualité],MATCH($A%d,Annuaire[Partenaire],0))="","",'
-                                  'INDEX(Annuaire[Note qualité],MATCH($A%d,Annuaire[Partenaire],0))),"")' % (r, r))
+    assert q.cell(r, 3).value == (f'=IFERROR(IF(INDEX(Annuaire[Note qualité],MATCH($A{r},Annuaire[Partenaire],0))="","",'
+                                  f'INDEX(Annuaire[Note qualité],MATCH($A{r},Annuaire[Partenaire],0))),"")')
     t = layout.q_threshold_col
     assert q.cell(layout.q_threshold_rows["distributeur"], t + 1).value == 3.5
     assert q.cell(layout.q_threshold_rows["distributeur"], t + 1).protection.locked is False
@@ -616,7 +623,7 @@ print(json.dumps({{"names": names, "annuaire_unchanged": before == book.sheets["
     default=str))
 """
     env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["annuaire_unchanged"] and "Annuaire" not in result["touched"]

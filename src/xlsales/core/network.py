@@ -15,14 +15,14 @@ from .training import edate
 
 __all__ = [
     "LEGAL_BASES",
-    "PURGE",
     "NO_CONSENT",
-    "segment",
+    "PURGE",
     "growth_rate",
     "potential_share",
-    "retention_start",
     "retention_end",
+    "retention_start",
     "retention_status",
+    "segment",
 ]
 
 #: legal bases of a processing (RGPD art. 6), as written in the workbook's list

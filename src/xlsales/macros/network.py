@@ -59,24 +59,24 @@ from ..sheets.plan import (
 )
 
 __all__ = [
-    "SHEETS",
-    "TABLES",
-    "DIRECTORY_HEADERS",
     "ACTION_HEADERS",
-    "DIFFUSION_HEADERS",
-    "REGISTER_HEADERS",
-    "TYPES",
-    "TOOLS",
-    "STATUSES",
-    "UNRATED",
     "DEFAULT_REGISTER",
+    "DIFFUSION_HEADERS",
+    "DIRECTORY_HEADERS",
+    "REGISTER_HEADERS",
+    "SHEETS",
+    "STATUSES",
+    "TABLES",
+    "TOOLS",
+    "TYPES",
+    "UNRATED",
     "NetworkLayout",
     "build_network",
     "default_actions",
     "example_diffusions",
-    "read_inputs",
-    "plan_from_files",
     "plan_for_company",
+    "plan_from_files",
+    "read_inputs",
     "refresh",
 ]
 
@@ -279,10 +279,10 @@ def _partners_frame(partners: pd.DataFrame | None) -> tuple[pd.DataFrame, list[s
         raise ValueError("l'annuaire des partenaires est vide : au moins un partenaire est attendu "
                          "(colonnes Partenaire et Type)")
     frame = partners.reset_index(drop=True).copy()
-    for name in DIRECTORY_HEADERS:
+    for name, header in DIRECTORY_HEADERS.items():
         if name not in frame.columns:
             if name in ("partner", "type"):
-                raise ValueError(f"colonne « {DIRECTORY_HEADERS[name]} » absente de l'annuaire des partenaires")
+                raise ValueError(f"colonne « {header} » absente de l'annuaire des partenaires")
             frame[name] = None
     frame["partner"] = [_text(v) for v in frame["partner"]]
     frame = frame[frame["partner"] != ""].reset_index(drop=True)
@@ -458,8 +458,8 @@ def _qualification_sheet(partners: list[str], ratings: list[str], weights: Mappi
         grid = f"{r1}{r}:{r2}{r}"
         score = f'IF(OR(COUNT({grid})<{k},SUM({weights_rng})=0),"",SUMPRODUCT({grid},{weights_rng})/SUM({weights_rng}))'
         s = f"{col(c_score)}{r}"
-        level = lambda seg: f"INDEX({thr[seg]},MATCH($B{r},{t_types},0))"  # noqa: E731
-        seg = f'IF({s}="","{UNRATED}",IFERROR(IF({s}>={level("A")},"A",IF({s}>={level("B")},"B","C")),"type inconnu"))'
+        level = {x: f"INDEX({thr[x]},MATCH($B{r},{t_types},0))" for x in ("A", "B")}
+        seg = f'IF({s}="","{UNRATED}",IFERROR(IF({s}>={level["A"]},"A",IF({s}>={level["B"]},"B","C")),"type inconnu"))'
         cells += [Formula(score), Formula(seg)]
         sheet.row(r, 1, cells, style=["text", "text", *(["dec"] * k), "dec", "text"])
     seg_rng = f"${col(c_seg)}${first}:${col(c_seg)}${last}"
@@ -645,7 +645,7 @@ def _diffusion_sheet(partners: list[str], diffusions: pd.DataFrame, q: dict) -> 
         r = first + i
         p_rows[partner] = r
         sheet.set(r, c0, partner, style="text")
-        for tool, c in tool_cols.items():
+        for c in tool_cols.values():
             f = "+".join(f"COUNTIFS({d['recipient']},{who},{d['tool']},{col(c)}${header})"
                          for who in (f"${col(c0)}{r}", f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
             sheet.set(r, c, formula=f, style="int")
@@ -654,7 +654,7 @@ def _diffusion_sheet(partners: list[str], diffusions: pd.DataFrame, q: dict) -> 
         sheet.set(r, type_col, formula=_lookup_text("type", f"${col(c0)}{r}"), style="text")
     sent_row = first + len(partners)
     sheet.set(sent_row, c0, "Envois (lignes du journal)", style="total_text")
-    for tool, c in tool_cols.items():
+    for c in tool_cols.values():
         sheet.set(sent_row, c, formula=f"COUNTIF({d['tool']},{col(c)}${header})", style="total_int")
     sheet.set(sent_row, total_col, formula=f"SUM({col(c0 + 1)}{sent_row}:{col(total_col - 1)}{sent_row})",
               style="total_int")
