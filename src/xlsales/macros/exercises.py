@@ -220,7 +220,10 @@ class _Sheet:
             if kind == "text":
                 plan.validations.append(Validation(target, "list", formula1='"A,B,C"',
                                                    prompt="Classe A, B ou C", error="Répondez A, B ou C."))
-            elif kind != "date":
+            elif kind == "date":
+                plan.validations.append(Validation(target, "date", "greaterThanOrEqual", "1",
+                                                   prompt="Une date (jj/mm/aaaa)", error="Saisissez une date."))
+            else:
                 plan.validations.append(Validation(
                     target, "decimal", "between", "-1000000000000", "1000000000000",
                     prompt="Votre réponse (un taux : 12,5 % ou 0,125)", error="Saisissez un nombre."))
