@@ -309,7 +309,8 @@ def test_bad_topic_and_seed():
     for seed in (-1, 1.5, "3", True):
         with pytest.raises(ValueError, match="graine"):
             generate("abc", seed)
-    assert topic_from_text("Moindres carrés") == "moindres_carres" and topic_from_text(" SAISONNALITE") == "saisonnalite"
+    assert topic_from_text("Moindres carrés") == "moindres_carres"
+    assert topic_from_text(" SAISONNALITE") == "saisonnalite"
     assert topic_from_text("Seuil de rentabilité et point mort") == "seuil"
     with pytest.raises(ValueError, match="thème inconnu « pareto »"):
         topic_from_text("pareto")
@@ -639,13 +640,14 @@ print(json.dumps({{"names": names, "student": grid("Gini"), "key": grid("Gini �
     "funcs": sorted({{a["func"] for a in actions}})}}, default=str))
 """
     env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600,
+                          check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["touched"] == ["Gini", "Gini — corrigé"]  # « Paramètres » and the other topics untouched
     assert result["names"] == [s["name"] for s in payload["sheets"]]  # same sheets, same order
     assert {"sheetDelete", "addSheet", "setFormula"} <= set(result["funcs"])
-    student, key, layout = exercise_sheets("gini", 7)
+    _student, key, layout = exercise_sheets("gini", 7)
     assert layout.data.figures != generate("gini", 1).figures
 
     def cell(grid, address):

@@ -17,12 +17,13 @@ coefficients), ``commissions`` (progressive and flat grids), ``gini`` (Lorenz cu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-__all__ = ["ExerciseData", "TOPIC_KEYS", "generate"]
+__all__ = ["TOPIC_KEYS", "ExerciseData", "generate"]
 
 #: The topics, in the order of the exercise book; the number is part of the random stream's seed.
 TOPIC_KEYS = ("facture", "marges", "seuil", "moindres_carres", "saisonnalite", "commissions", "gini", "abc",
@@ -257,7 +258,7 @@ def _gini(rng):
     total = rng.uniform(150, 900)
     ratio = rng.uniform(0.45, 0.8)
     shares = ratio ** np.arange(k) * rng.uniform(0.8, 1.2, k)
-    counts = [max(2, int(round(total * s / shares.sum()))) for s in shares]
+    counts = [max(2, round(total * s / shares.sum())) for s in shares]
     return (name, trade, town), {
         "lower": [float(v) for v in ladder[:k]], "upper": [float(v) for v in ladder[1:k + 1]], "counts": counts,
     }
@@ -282,8 +283,8 @@ def _abc(rng):
 def _valeur_client(rng):
     name, trade, town, _ = _company(rng)
     start = int(rng.integers(300, 2500))
-    lost = int(round(start * rng.uniform(0.08, 0.35)))
-    new = int(round(start * rng.uniform(0.1, 0.4)))
+    lost = round(start * rng.uniform(0.08, 0.35))
+    new = round(start * rng.uniform(0.1, 0.4))
     spend = _round_to(new * rng.uniform(120, 900), 100)
     return (name, trade, town), {
         "customers_start": start, "customers_lost": lost, "new_customers": new, "acquisition_spend": spend,

@@ -27,9 +27,9 @@ import datetime as dt
 import os
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..core.exercise_data import TOPIC_KEYS, ExerciseData, generate
 from ..sheets.plan import (
@@ -45,8 +45,19 @@ from ..sheets.plan import (
     ref,
 )
 
-__all__ = ["TOPICS", "SHEET_NAMES", "ExerciseLayout", "build_exercise", "exercise_sheets", "write_exercise",
-           "plan_for_company", "refresh", "PARAMS_SHEET", "TOPIC_CELL", "SEED_CELL"]
+__all__ = [
+    "PARAMS_SHEET",
+    "SEED_CELL",
+    "SHEET_NAMES",
+    "TOPICS",
+    "TOPIC_CELL",
+    "ExerciseLayout",
+    "build_exercise",
+    "exercise_sheets",
+    "plan_for_company",
+    "refresh",
+    "write_exercise",
+]
 
 #: topic → French title of the exercise
 TOPICS: dict[str, str] = {
@@ -192,12 +203,10 @@ class _Sheet:
         self.kinds[name] = kind
         return ref(r, c)
 
-    def labelled(self, name: str, label: str, formula: str, kind: str, *, column: int = 4, note: str | None = None) -> str:
+    def labelled(self, name: str, label: str, formula: str, kind: str, *, column: int = 4) -> str:
         """A label in column A and its answer in ``column`` on the current row."""
         self.plan.set(self.row, 1, label, style="label")
         address = self.answer(name, self.row, column, formula, kind)
-        if note:
-            self.plan.set(self.row, column + 1, note, style="note")
         self.row += 1
         return address
 
@@ -326,10 +335,10 @@ def _marges(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
            f"TVA : {_pct(f['vat_rate'])}.")
     w.skip()
     w.questions([
-        "Pour chaque article de l'annexe 1, calculez la marge unitaire, le taux de marge, le taux de marque, le "
-        "coefficient multiplicateur HT, le prix de vente TTC et le coefficient multiplicateur TTC.",
-        "Pour les nouveaux articles (annexe 2), calculez le prix de vente HT qui donne le taux de marque visé, puis "
-        "la marge unitaire, le taux de marge correspondant et le prix de vente TTC.",
+        ("Pour chaque article de l'annexe 1, calculez la marge unitaire, le taux de marge, le taux de marque, le "
+        "coefficient multiplicateur HT, le prix de vente TTC et le coefficient multiplicateur TTC."),
+        ("Pour les nouveaux articles (annexe 2), calculez le prix de vente HT qui donne le taux de marque visé, puis "
+        "la marge unitaire, le taux de marge correspondant et le prix de vente TTC."),
     ])
     w.fixed(w.row, 1, "Taux de TVA", style="label")
     vat = w.given("vat_rate", w.row, 2, f["vat_rate"], "pct")
@@ -389,8 +398,8 @@ def _seuil(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
         "Calculez la marge sur coût variable (MCV), le taux de MCV et le résultat.",
         "Calculez le seuil de rentabilité, la marge de sécurité, l'indice de sécurité et le levier opérationnel.",
         "En supposant l'activité régulière, calculez le point mort en jours et sa date.",
-        "Avec le chiffre d'affaires mensuel réel, calculez le CA cumulé, le mois au cours duquel le seuil est "
-        "atteint, le point mort en jours (interpolation linéaire dans le mois) et sa date.",
+        ("Avec le chiffre d'affaires mensuel réel, calculez le CA cumulé, le mois au cours duquel le seuil est "
+        "atteint, le point mort en jours (interpolation linéaire dans le mois) et sa date."),
     ])
     w.label("Annexe 1 — Données de l'exercice")
     rows = [("revenue", "Chiffre d'affaires HT", f["revenue"], "eur"),
@@ -463,13 +472,13 @@ def _moindres_carres(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
     w.skip()
     w.questions([
         "Calculez les moyennes x̄ et ȳ, puis complétez le tableau (écarts, produits et carrés des écarts).",
-        "Déterminez la droite des moindres carrés (a = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², b = ȳ − a x̄) et le coefficient "
-        "de corrélation linéaire r ; l'ajustement est-il justifié ?",
-        f"Déterminez la droite de Mayer (deux groupes de points consécutifs : les {g} premiers, puis les {n - g} "
+        ("Déterminez la droite des moindres carrés (a = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², b = ȳ − a x̄) et le coefficient "
+        "de corrélation linéaire r ; l'ajustement est-il justifié ?"),
+        (f"Déterminez la droite de Mayer (deux groupes de points consécutifs : les {g} premiers, puis les {n - g} "
         "suivants ; quand n est impair, le premier groupe reçoit le point supplémentaire) et la droite des points "
-        "extrêmes.",
-        f"Calculez les valeurs ajustées ŷ (moindres carrés) et prévoyez les ventes de {years[-1] + 1} et "
-        f"{years[-1] + 2}.",
+        "extrêmes."),
+        (f"Calculez les valeurs ajustées ŷ (moindres carrés) et prévoyez les ventes de {years[-1] + 1} et "
+        f"{years[-1] + 2}."),
     ])
     w.label("Annexe — Ventes et calculs")
     top = w.row
@@ -541,13 +550,13 @@ def _saisonnalite(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
            f"{years[-1] + 1}, dont la prévision annuelle est de {_number(f['annual_forecast'], 0)} k€.")
     w.skip()
     w.questions([
-        "Calculez les moyennes mobiles centrées d'ordre 4 : MMC = (½ yₜ₋₂ + yₜ₋₁ + yₜ + yₜ₊₁ + ½ yₜ₊₂) / 4, puis "
-        "les rapports y / MMC.",
-        "Calculez le coefficient saisonnier brut de chaque trimestre (moyenne de ses rapports), puis les "
-        "coefficients normalisés (divisés par la moyenne des coefficients bruts : leur moyenne vaut 1).",
+        ("Calculez les moyennes mobiles centrées d'ordre 4 : MMC = (½ yₜ₋₂ + yₜ₋₁ + yₜ + yₜ₊₁ + ½ yₜ₊₂) / 4, puis "
+        "les rapports y / MMC."),
+        ("Calculez le coefficient saisonnier brut de chaque trimestre (moyenne de ses rapports), puis les "
+        "coefficients normalisés (divisés par la moyenne des coefficients bruts : leur moyenne vaut 1)."),
         "Calculez les ventes corrigées des variations saisonnières (CVS = y / coefficient).",
-        f"Répartissez la prévision annuelle de {years[-1] + 1} entre les trimestres (budget des ventes : "
-        "prévision × coefficient / somme des coefficients).",
+        (f"Répartissez la prévision annuelle de {years[-1] + 1} entre les trimestres (budget des ventes : "
+        "prévision × coefficient / somme des coefficients)."),
     ])
     w.label("Annexe — Ventes trimestrielles (k€)")
     top = w.row
@@ -598,10 +607,10 @@ def _commissions(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
            "(annexe 2). La direction hésite entre un barème progressif par tranches et un barème par paliers.")
     w.skip()
     w.questions([
-        "Barème par tranches : chaque taux s'applique à la seule part du CA comprise dans sa tranche. Calculez la "
-        "commission de chaque tranche et la commission totale de chaque commercial.",
-        "Barème par paliers : le taux de la tranche atteinte s'applique à tout le CA. Calculez le taux appliqué et "
-        "la commission.",
+        ("Barème par tranches : chaque taux s'applique à la seule part du CA comprise dans sa tranche. Calculez la "
+        "commission de chaque tranche et la commission totale de chaque commercial."),
+        ("Barème par paliers : le taux de la tranche atteinte s'applique à tout le CA. Calculez le taux appliqué et "
+        "la commission."),
         "Calculez l'écart entre les deux barèmes (paliers − tranches).",
     ])
     w.label("Annexe 1 — Barème")
@@ -663,11 +672,11 @@ def _gini(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
            "Lorenz, indice de Gini (méthode des trapèzes) et médiale.")
     w.skip()
     w.questions([
-        "Complétez le tableau : centre de classe cᵢ, masse de CA nᵢ × cᵢ, effectifs cumulés en % (xᵢ) et masses "
-        "cumulées en % (yᵢ), les classes étant rangées par CA croissant.",
+        ("Complétez le tableau : centre de classe cᵢ, masse de CA nᵢ × cᵢ, effectifs cumulés en % (xᵢ) et masses "
+        "cumulées en % (yᵢ), les classes étant rangées par CA croissant."),
         "Calculez pour chaque classe (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), puis l'indice de Gini G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁).",
-        "Déterminez la classe où la masse cumulée atteint 50 %, puis la médiale (valeur qui partage la masse de CA "
-        "en deux moitiés, par interpolation linéaire dans sa classe). Commentez la concentration.",
+        ("Déterminez la classe où la masse cumulée atteint 50 %, puis la médiale (valeur qui partage la masse de CA "
+        "en deux moitiés, par interpolation linéaire dans sa classe). Commentez la concentration."),
     ])
     w.label("Annexe — Clients par classe de CA annuel (k€)")
     top = w.row
@@ -728,8 +737,8 @@ def _abc(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
     w.skip()
     w.questions([
         "Donnez le rang de chaque client (1 = plus gros CA).",
-        "Calculez la part de chaque client dans le CA total, puis la part cumulée du CA dans l'ordre des rangs "
-        "(client compris).",
+        ("Calculez la part de chaque client dans le CA total, puis la part cumulée du CA dans l'ordre des rangs "
+        "(client compris)."),
         "Attribuez à chaque client sa classe A, B ou C.",
         "Complétez la synthèse par classe : nombre de clients, part des clients, CA et part du CA.",
     ])
@@ -787,13 +796,13 @@ def _valeur_client(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
            f"d'actualisation est de {_pct(f['discount_rate'])}. On suppose le taux de fidélisation constant.")
     w.skip()
     w.questions([
-        "Calculez le taux d'attrition (clients perdus / clients en début d'année), le taux de fidélisation "
-        "r = 1 − attrition et la durée de vie moyenne d'un client (1 / attrition).",
+        ("Calculez le taux d'attrition (clients perdus / clients en début d'année), le taux de fidélisation "
+        "r = 1 − attrition et la durée de vie moyenne d'un client (1 / attrition)."),
         "Calculez le coût d'acquisition d'un client.",
-        f"Complétez le tableau sur {n} ans : probabilité d'être encore client rᵗ, coefficient d'actualisation "
-        "1 / (1 + d)ᵗ, marge actualisée probable m · rᵗ / (1 + d)ᵗ et cumul.",
-        f"Déduisez la valeur vie client sur {n} ans nette du coût d'acquisition, puis la valeur vie client à horizon "
-        "infini m · r / (1 + d − r) (avant coût d'acquisition).",
+        (f"Complétez le tableau sur {n} ans : probabilité d'être encore client rᵗ, coefficient d'actualisation "
+        "1 / (1 + d)ᵗ, marge actualisée probable m · rᵗ / (1 + d)ᵗ et cumul."),
+        (f"Déduisez la valeur vie client sur {n} ans nette du coût d'acquisition, puis la valeur vie client à horizon "
+        "infini m · r / (1 + d − r) (avant coût d'acquisition)."),
     ])
     w.label("Annexe — Données")
     cells = {}
@@ -967,11 +976,11 @@ def _params_sheet(topic: str = TOPIC_KEYS[0], seed: int = 1) -> SheetPlan:
                                         prompt="Un nombre entier positif ou nul.",
                                         error="La graine est un nombre entier positif ou nul."))
     notes = [
-        "Le bouton « Mettre à jour » reconstruit l'énoncé et le corrigé du thème choisi avec la graine choisie ; "
-        "les autres feuilles ne changent pas.",
+        ("Le bouton « Mettre à jour » reconstruit l'énoncé et le corrigé du thème choisi avec la graine choisie ; "
+        "les autres feuilles ne changent pas."),
         "Distribuez la feuille d'énoncé (sans son corrigé) : les réponses se saisissent dans les cellules jaunes.",
-        "En ligne de commande : xlsales exercise THÈME --seed N -o DOSSIER écrit l'énoncé et le corrigé en deux "
-        "classeurs séparés.",
+        ("En ligne de commande : xlsales exercise THÈME --seed N -o DOSSIER écrit l'énoncé et le corrigé en deux "
+        "classeurs séparés."),
     ]
     for i, text in enumerate(notes):
         sheet.set(7 + i, 1, text, style="note")
@@ -1003,7 +1012,8 @@ def plan_for_company(company=None) -> BookPlan:
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip().replace(" ", "_").replace("-", "_")
+    plain = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    return plain.replace(" ", "_").replace("-", "_")
 
 
 def topic_from_text(value) -> str:
@@ -1011,8 +1021,8 @@ def topic_from_text(value) -> str:
     if value is None or str(value).strip() == "":
         raise ValueError(f"« {PARAMS_SHEET} »!{TOPIC_CELL} : choisissez un thème ({', '.join(TOPICS)})")
     folded = _fold(str(value))
-    for key in TOPICS:
-        if folded in (_fold(key), _fold(SHEET_NAMES[key]), _fold(TOPICS[key])):
+    for key, title in TOPICS.items():
+        if folded in (_fold(key), _fold(SHEET_NAMES[key]), _fold(title)):
             return key
     raise ValueError(f"« {PARAMS_SHEET} »!{TOPIC_CELL} : thème inconnu « {value} » ({', '.join(TOPICS)})")
 
