@@ -70,13 +70,13 @@ from ..sheets.plan import (
 
 __all__ = [
     "CUSTOMERS",
-    "SHEETS",
     "SEGMENTS",
-    "PortfolioParams",
+    "SHEETS",
     "PortfolioLayout",
+    "PortfolioParams",
     "build_portfolio",
-    "plan_from_files",
     "plan_for_company",
+    "plan_from_files",
     "read_customers",
     "refresh",
     "sample_market_inputs",
@@ -279,8 +279,8 @@ def _params_sheet(year: int, params: PortfolioParams) -> tuple[SheetPlan, dict[s
         cells[key] = f"B{row}"
     notes = [
         "Client actif une année : au moins une facture cette année-là (une facture compte une fois, sur sa première ligne).",
-        "RFM sur les factures de N, date de référence le 1er janvier N+1 ; notes 1 à 5 par quantiles "
-        "(1 + ENT(5 × clients actifs strictement moins bons / clients actifs)).",
+        ("RFM sur les factures de N, date de référence le 1er janvier N+1 ; notes 1 à 5 par quantiles "
+         "(1 + ENT(5 × clients actifs strictement moins bons / clients actifs))."),
         "Valeur client = marge N × r / (1 + d − r) (horizon infini, marge constante perçue en fin d'année).",
         "Attrition = clients actifs en N−1 sans facture en N / clients actifs en N−1 ; rétention mesurée = 1 − attrition.",
     ]
@@ -402,6 +402,11 @@ CUSTOMER_COLUMNS: list[tuple[str, str, str, float]] = [
 ]
 
 
+def _master_lookup(master_row: str):
+    """``INDEX(FichesClients[header], row)&""`` — a master-data field as text ("" when empty)."""
+    return lambda header_name: f'INDEX({column(MASTER_TABLE, header_name)},{master_row})&""'
+
+
 def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
     sheet = SheetPlan(SHEETS["customers"], tab_color="1F4E78")
     sheet.title("Portefeuille clients — RFM, valeur client, ABC",
@@ -473,7 +478,7 @@ def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
         row = first + i
         c = {key: f"{L[key]}{row}" for key in C}
         a = f"$A{row}"
-        lookup = lambda header_name: f'INDEX({column(MASTER_TABLE, header_name)},{c["master_row"]})&""'  # noqa: E731
+        lookup = _master_lookup(c["master_row"])
         fm = f'({c["f"]}+{c["m"]})'
         clipped = f"MAX(0,{c['revenue']})"
         values = {
@@ -525,7 +530,7 @@ def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
         }
         sheet.row(row, 1, [values[key] for key, *_ in CUSTOMER_COLUMNS], style=[s for _, _, s, _ in CUSTOMER_COLUMNS])
     # decorations
-    body = lambda key: f"{L[key]}{first}:{L[key]}{last}"  # noqa: E731
+    body = lambda key: f"{L[key]}{first}:{L[key]}{last}"
     sheet.conditional_formats += [
         ConditionalFormat(body("abc"), "cell_is", "equal", ['"A"'], look="good"),
         ConditionalFormat(body("abc"), "cell_is", "equal", ['"B"'], look="neutral"),
@@ -679,7 +684,7 @@ def _products_sheet(products: list[str], families_of: dict[str, str], families: 
             [ChartSeries(f"{q}!${P[1]}${first}:${P[1]}${last}", "CA HT N", categories=f"{q}!${P[0]}${first}:${P[0]}${last}"),
              ChartSeries(f"{q}!${P[2]}${first}:${P[2]}${last}", "Part cumulée", secondary=True)],
             y_format='#,##0 "€"', y2_format="0%", width_cm=20, height_cm=9))
-    body = lambda key: f"{L[key]}{first}:{L[key]}{last}"  # noqa: E731
+    body = lambda key: f"{L[key]}{first}:{L[key]}{last}"
     sheet.conditional_formats += [
         ConditionalFormat(body("abc"), "cell_is", "equal", ['"A"'], look="good"),
         ConditionalFormat(body("abc"), "cell_is", "equal", ['"B"'], look="neutral"),
@@ -723,7 +728,7 @@ def _sectors_sheet(sectors: list[str], ci: dict) -> tuple[SheetPlan, dict]:
     header, first = 4, 5
     sheet.row(header, 1, [h for _, h, _, _ in SECTOR_COLUMNS], style="header")
     sheet.heights[header] = 30
-    cl = lambda key: _clients_ref(ci, key)  # noqa: E731
+    cl = lambda key: _clients_ref(ci, key)
     rows = {}
     for i, sector in enumerate(sectors):
         row = first + i
@@ -746,7 +751,7 @@ def _sectors_sheet(sectors: list[str], ci: dict) -> tuple[SheetPlan, dict]:
     total = first + len(sectors)
     rows["Total"] = total
     last = total - 1
-    s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"  # noqa: E731
+    s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"
     t = {key: f"{L[key]}{total}" for key in C}
     sheet.row(total, 1, [
         "Total", Formula(s("customers")), Formula(s("active")), Formula(s("revenue")), Formula(s("share")),
@@ -779,7 +784,7 @@ def _churn_sheet(regions: list[str], sectors: list[str], ci: dict) -> tuple[Shee
     sheet = SheetPlan(SHEETS["churn"], tab_color="1F4E78")
     sheet.title("Attrition (churn) N−1 → N",
                 "Clients perdus = actifs en N−1 (au moins une facture) sans facture en N ; attrition = perdus / actifs N−1.")
-    cl = lambda key: _clients_ref(ci, key)  # noqa: E731
+    cl = lambda key: _clients_ref(ci, key)
     r = f"{quote_sheet(SHEETS['customers'])}!{ci['absolute']['retention']}"
     d = "TauxActu"
     sheet.row(4, 1, ["Indicateur", "Valeur"], style="header")
@@ -877,7 +882,7 @@ def _market_sheet(regions: list[str], sectors: list[str], customers_count: int, 
                 "PDM relative = CA / CA du premier concurrent (du deuxième si l'entreprise est en tête à égalité).")
     C = {key: i for i, (key, *_rest) in enumerate(MARKET_COLUMNS, start=1)}
     L = {key: col(i) for key, i in C.items()}
-    cl = lambda key: _clients_ref(ci, key)  # noqa: E731
+    cl = lambda key: _clients_ref(ci, key)
 
     def block(top: int, label: str, kind: str, keys: list[str], by: str) -> dict[str, int]:
         sheet.set(top, 1, label, style="label")
@@ -933,8 +938,8 @@ def _market_sheet(regions: list[str], sectors: list[str], customers_count: int, 
          f'IF(SUM({sorted_rng})=0,"",SUMPRODUCT({sorted_rng},{sorted_rng})/SUM({sorted_rng})^2*10000)', "dec"),
         ("gini", "Indice de Gini du CA clients", f'IF(SUM({sorted_rng})=0,"",1-SUM(${K[4]}${data_first}:${K[4]}${data_last}))',
          "pct2"),
-        ("reading", "Lecture", f'IF(B{top + 3}="","",IF(B{top + 3}<0.3,"CA peu concentré",IF(B{top + 3}<0.6,'
-                                f'"CA moyennement concentré","CA très concentré : dépendance à quelques clients")))', "text"),
+        ("reading", "Lecture", (f'IF(B{top + 3}="","",IF(B{top + 3}<0.3,"CA peu concentré",IF(B{top + 3}<0.6,'
+                                f'"CA moyennement concentré","CA très concentré : dépendance à quelques clients")))'), "text"),
     ]
     cells = {}
     for i, (key, label, formula, style) in enumerate(figures):
@@ -995,7 +1000,7 @@ def _density_sheet(regions: list[str], ci: dict, potential: Mapping[str, Any]) -
                 "recensées, fichiers CCI, SIRENE…).")
     C = {key: i for i, (key, *_rest) in enumerate(DENSITY_COLUMNS, start=1)}
     L = {key: col(i) for key, i in C.items()}
-    cl = lambda key: _clients_ref(ci, key)  # noqa: E731
+    cl = lambda key: _clients_ref(ci, key)
     header, first = 4, 5
     sheet.row(header, 1, [h for _, h, _, _ in DENSITY_COLUMNS], style="header")
     sheet.heights[header] = 30
@@ -1018,7 +1023,7 @@ def _density_sheet(regions: list[str], ci: dict, potential: Mapping[str, Any]) -
     total = first + len(regions)
     rows["Total"] = total
     last = total - 1
-    s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"  # noqa: E731
+    s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"
     t = {k: f"{L[k]}{total}" for k in C}
     sheet.row(total, 1, ["Total", Formula(s("active")), Formula(s("others")), Formula(s("potential")),
                          Formula(f'IF(N({t["potential"]})=0,"",{t["active"]}/{t["potential"]})'),
@@ -1235,7 +1240,7 @@ def read_market_inputs(market_rows: list[list], density_rows: list[list]) -> tup
             continue
         if kind is None:
             continue
-        if not first or first == "Total" or first.startswith("Par ") or first.startswith("Concentration"):
+        if not first or first == "Total" or first.startswith(("Par ", "Concentration")):
             kind = None if not first or first.startswith("Concentration") else kind
             continue
         cells = list(row) + [None] * (len(MARKET_COLUMNS) - len(row))
