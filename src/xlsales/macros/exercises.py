@@ -177,6 +177,7 @@ class _Sheet:
     # cells
     def header(self, r: int, c: int, titles: list[str]) -> None:
         self.plan.row(r, c, titles, style="header")
+        self.plan.heights[r] = 30  # two lines of wrapped titles
 
     def fixed(self, r: int, c: int, value=None, *, formula: str | None = None, style: str = "text") -> str:
         """A cell that is the same in both workbooks (a label, a displayed copy of a figure)."""
@@ -261,7 +262,7 @@ def _facture(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
     labels, rates = f["discount_labels"], f["discount_rates"]
     conditions = ", ".join(f"{lab.lower()} de {_pct(r)}" for lab, r in zip(labels, rates))
     w.label("Contexte")
-    w.para(f"L'entreprise {d.company}, spécialisée dans les {d.trade} à {d.town}, livre la commande de son client "
+    w.para(f"L'entreprise {d.company}, spécialisée en {d.trade} à {d.town}, livre la commande de son client "
            f"{f['customer']}. Vous établissez la facture n° {f['invoice_number']} (annexe 1).")
     port = (f"des frais de port de {_eur(f['shipping'])} HT sont facturés" if f["shipping"] else
             "la livraison est franco de port (aucun frais de port)")
@@ -374,7 +375,7 @@ def _marges(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
         w.answer(f"new_margin_rate[{i}]", r, 6, f"(D{r}-B{r})/B{r}", "pct")
         w.answer(f"new_price_ttc[{i}]", r, 7, f"D{r}*(1+{vat})", "eur")
     w.row = top + len(f["new_designations"]) + 1
-    return {"A": 30, **{c: 14 for c in "BCDEFGHI"}}, True
+    return {"A": 30, **{c: 16 for c in "BCDEFGHI"}}, True
 
 
 def _serial_date_formula(start: str, days: str, per_year: str) -> str:
@@ -493,7 +494,7 @@ def _moindres_carres(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
         r = first + i
         w.fixed(r, 1, years[i], style="default")
         w.given(f"x[{i}]", r, 2, f["x"][i], "int", editable=False)
-        w.given(f"y[{i}]", r, 3, f["y"][i], "dec")
+        w.given(f"y[{i}]", r, 3, f["y"][i], "int")
         w.answer(f"dx[{i}]", r, 4, f"B{r}-{xbar}", "dec")
         w.answer(f"dy[{i}]", r, 5, f"C{r}-{ybar}", "dec")
         w.answer(f"dxdy[{i}]", r, 6, f"D{r}*E{r}", "dec")
@@ -569,7 +570,7 @@ def _saisonnalite(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
         w.fixed(r, 1, years[i // 4], style="default")
         w.fixed(r, 2, i % 4 + 1, style="int")
         w.fixed(r, 3, i + 1, style="int")
-        w.given(f"y[{i}]", r, 4, y[i], "dec")
+        w.given(f"y[{i}]", r, 4, y[i], "int")
         if 2 <= i < n - 2:
             w.answer(f"mmc[{i}]", r, 5, f"(D{r - 2}/2+SUM(D{r - 1}:D{r + 1})+D{r + 2}/2)/4", "dec")
             w.answer(f"ratio[{i}]", r, 6, f"D{r}/E{r}", "dec4")
@@ -593,9 +594,9 @@ def _saisonnalite(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
     series = [ChartSeries(f"{q}!$D${first}:$D${last}", "Ventes", categories=f"{q}!$C${first}:$C${last}")]
     if w.key:
         series += [ChartSeries(f"{q}!$E${first}:$E${last}", "MMC"), ChartSeries(f"{q}!$G${first}:$G${last}", "CVS")]
-    w.plan.charts.append(ChartSpec("line", "Ventes trimestrielles" + (", MMC et CVS" if w.key else ""), f"I{top}",
+    w.plan.charts.append(ChartSpec("line", "Ventes trimestrielles" + (", MMC et CVS" if w.key else ""), f"A{cl + 3}",
                                    series, x_title="Rang t", y_title="k€", width_cm=16, height_cm=8))
-    return {"A": 24, "B": 16, "C": 18, "D": 16, "E": 12, "F": 16, "G": 12}, True
+    return {"A": 24, "B": 16, "C": 18, "D": 16, "E": 12, "F": 16, "G": 12}, False
 
 
 def _commissions(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
