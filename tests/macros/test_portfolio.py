@@ -434,7 +434,9 @@ def test_products_match_the_core(values, built, expected):
         row = layout.product_abc_rows[cls]
         members = [p for p in layout.products if classes[p] == cls]
         assert ws.cell(row, 14).value == len(members)
-        assert _close(ws.cell(row, 16).value, revenue[members].sum())
+        assert _close(ws.cell(row, 15).value, revenue[members].sum())
+        assert _close(ws.cell(row, 16).value, revenue[members].sum() / revenue.sum(), 1e-9)
+        assert _close(ws.cell(row, 17).value, len(members) / len(layout.products), 1e-9)
     by_family = cur.groupby("family")
     for family, row in layout.family_rows.items():
         fam_products = [p for p in layout.products if PRODUCTS[p] == family] if family != "Total" else layout.products
@@ -556,9 +558,15 @@ def check_density(ws, layout, per, potential) -> None:
         members = per if region == "Total" else per[per.region == region]
         active = int((members.invoices > 0).sum())
         typed = sum(potential.values()) if region == "Total" else potential.get(region)
+        if region == "Total":  # over the regions whose potential is typed
+            covered = per[per.region.map(lambda r: bool(potential.get(r)))]
+            active_typed = int((covered.invoices > 0).sum())
+        else:
+            active_typed = active
         got = {k: ws.cell(row, c).value for k, c in C.items()}
         assert got["active"] == active and got["others"] == len(members) - active
-        assert _close(got["density"], core.customer_density(active, typed) if typed else "", 1e-12), region
+        assert _close(got["potential"], typed if typed is not None else "", 1e-9), region
+        assert _close(got["density"], core.customer_density(active_typed, typed) if typed else "", 1e-12), region
         assert _close(got["revenue"], members.revenue.sum())
         assert _close(got["average"], members.revenue.sum() / active if active else "", 0.005)
 

@@ -617,26 +617,25 @@ def _products_sheet(products: list[str], families_of: dict[str, str], families: 
     # ABC summary (M4:Q8)
     m = len(PRODUCT_COLUMNS) + 2  # one empty column
     X = {k: col(m + k) for k in range(9)}
-    sheet.row(header, m, ["Classe ABC", "Nb produits", "% produits", "CA HT N", "% du CA N"], style="header")
+    sheet.row(header, m, ["Classe ABC", "Nb produits", "CA HT N", "% du CA N", "% des produits"], style="header")
     abc_rows = {}
     for i, cls in enumerate("ABC"):
         row = first + i
         abc_rows[cls] = row
         sheet.row(row, m, [cls, Formula(f'COUNTIF({rng("abc")},{X[0]}{row})'),
-                           Formula(safe_ratio(f"{X[1]}{row}", f"COUNTA({rng('product')})")),
                            Formula(f'SUMIF({rng("abc")},{X[0]}{row},{rng("revenue")})'),
-                           Formula(safe_ratio(f"{X[3]}{row}", f"SUM({rng('revenue')})"))],
-                  style=["text", "int", "pct", "eur", "pct"])
+                           Formula(safe_ratio(f"{X[2]}{row}", f"SUM({rng('revenue')})")),
+                           Formula(safe_ratio(f"{X[1]}{row}", f"COUNTA({rng('product')})"))],
+                  style=["text", "int", "eur", "pct", "pct"])
     total = first + 3
     abc_rows["Total"] = total
     sheet.row(total, m, ["Total"] + [Formula(f"SUM({X[k]}{first}:{X[k]}{total - 1})") for k in range(1, 5)],
-              style=["total_text", "total_int", "total_pct", "total_eur", "total_pct"])
+              style=["total_text", "total_int", "total_eur", "total_pct", "total_pct"])
     # families (M11…)
     fam_header = total + 3
     sheet.set(fam_header - 1, m, "Par famille", style="label")
     sheet.row(fam_header, m, ["Famille", "Nb produits", "CA HT N", "% du CA N", "Marge N", "Taux de marque",
                               "CA HT N−1", "Évolution CA", "Produits classés A"], style="header")
-    sheet.heights[fam_header] = 30
     family_rows = {}
     fam_first = fam_header + 1
     fam_list = families or [""]
@@ -695,7 +694,7 @@ def _products_sheet(products: list[str], families_of: dict[str, str], families: 
     for key, _, _, width in PRODUCT_COLUMNS:
         sheet.widths[L[key]] = width
     sheet.widths[col(m - 1)] = 3
-    sheet.widths.update({X[0]: 22, X[1]: 10, X[2]: 14, X[3]: 10, X[4]: 13, X[5]: 9, X[6]: 14, X[7]: 10, X[8]: 10})
+    sheet.widths.update({X[0]: 22, X[1]: 12, X[2]: 14, X[3]: 11, X[4]: 14, X[5]: 15, X[6]: 14, X[7]: 13, X[8]: 18})
     sheet.widths.update({col(p - 1): 3, P[0]: 7, P[1]: 14, P[2]: 10})
     sheet.freeze = f"B{first}"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Produits")
@@ -869,7 +868,7 @@ MARKET_COLUMNS = [
     ("comp1", "CA concurrent 1", "input_eur", 15),
     ("comp2", "CA concurrent 2", "input_eur", 15),
     ("comp3", "CA concurrent 3", "input_eur", 15),
-    ("relative", "Part de marché relative", "dec", 11),
+    ("relative", "PDM relative", "dec", 11),
     ("position", "Position", "text", 10),
 ]
 
@@ -997,7 +996,7 @@ def _density_sheet(regions: list[str], ci: dict, potential: Mapping[str, Any]) -
     sheet = SheetPlan(SHEETS["density"], tab_color="1F4E78")
     sheet.title("Densité de clientèle par région",
                 "Densité = clients actifs en N / clients potentiels de la zone (cellules jaunes : entreprises de la cible "
-                "recensées, fichiers CCI, SIRENE…).")
+                "recensées, fichiers CCI, SIRENE…). Total : régions dont le potentiel est saisi.")
     C = {key: i for i, (key, *_rest) in enumerate(DENSITY_COLUMNS, start=1)}
     L = {key: col(i) for key, i in C.items()}
     cl = lambda key: _clients_ref(ci, key)
@@ -1025,8 +1024,9 @@ def _density_sheet(regions: list[str], ci: dict, potential: Mapping[str, Any]) -
     last = total - 1
     s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"
     t = {k: f"{L[k]}{total}" for k in C}
+    typed_active = f'SUMIF({L["potential"]}{first}:{L["potential"]}{last},">0",{L["active"]}{first}:{L["active"]}{last})'
     sheet.row(total, 1, ["Total", Formula(s("active")), Formula(s("others")), Formula(s("potential")),
-                         Formula(f'IF(N({t["potential"]})=0,"",{t["active"]}/{t["potential"]})'),
+                         Formula(f'IF(N({t["potential"]})=0,"",{typed_active}/{t["potential"]})'),
                          Formula(s("revenue")), Formula(safe_ratio(t["revenue"], t["active"]))],
               style=["total_text", "total_int", "total_int", "total_int", "total_pct", "total_eur", "total_eur"])
     sheet.validations.append(Validation(f"{L['potential']}{first}:{L['potential']}{last}", "whole", "greaterThanOrEqual",
