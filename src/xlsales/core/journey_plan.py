@@ -396,7 +396,7 @@ def split_days(leg_km, start_km, visit_minutes, minutes_per_km, day_minutes):
     travel = np.zeros(n)
     end = np.zeros(n)
     for i in range(n):
-        if i > 0 and end[i - 1] + leg[i] * m + visit[i] + home[i] * m <= limit:
+        if i > 0 and end[i - 1] + (leg[i] + home[i]) * m + visit[i] <= limit:
             day[i], travel[i] = day[i - 1], leg[i]
             end[i] = end[i - 1] + leg[i] * m + visit[i]
         else:
