@@ -617,14 +617,36 @@ def _payload(path) -> dict:
             "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
-def test_button_rebuilds_the_chosen_topic_and_seed(tmp_path):
+def _sheet_values(payload, name):
+    return next(s for s in payload["sheets"] if s["name"] == name)["values"]
+
+
+def _at(grid, address: str):
+    ws = openpyxl.Workbook().active
+    c = ws[address]
+    return grid[c.row - 1][c.column - 1]
+
+
+def _put(grid, address: str, value) -> None:
+    ws = openpyxl.Workbook().active
+    c = ws[address]
+    grid[c.row - 1][c.column - 1] = value
+
+
+def _press_button(tmp_path, topic_text, seed, edit=None) -> tuple[dict, dict]:
+    """Build the exercise book, type the topic and seed (and whatever ``edit`` types) in the JSON
+    Excel sends, run :func:`refresh` on xlwings' Office.js book; return the payload and what it did."""
     book_path = tmp_path / "cahier.xlsx"
     write_book(plan_for_company(None), book_path)
     payload = _payload(book_path)
-    params = next(s for s in payload["sheets"] if s["name"] == PARAMS_SHEET)
-    params["values"][3][1] = "Gini"  # B4: the sheet name is understood too
-    params["values"][4][1] = 7.0  # B5
+    params = _sheet_values(payload, PARAMS_SHEET)
+    _put(params, TOPIC_CELL, topic_text)
+    _put(params, SEED_CELL, seed)
+    if edit:
+        edit(payload)
     (tmp_path / "payload.json").write_text(json.dumps(payload), encoding="utf-8")
+    topic = topic_from_text(topic_text)
+    student, key = SHEET_NAMES[topic], f"{SHEET_NAMES[topic]} — corrigé"
     script = f"""
 import json
 import xlwings as xw
@@ -635,7 +657,7 @@ actions = book.json()["actions"]
 names = [s.name for s in book.sheets]
 def grid(name):
     return [a["values"] for a in actions if a["func"] == "setFormula" and names[a["sheet_position"]] == name][0]
-print(json.dumps({{"names": names, "student": grid("Gini"), "key": grid("Gini — corrigé"),
+print(json.dumps({{"names": names, "student": grid({student!r}), "key": grid({key!r}),
     "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}}),
     "funcs": sorted({{a["func"] for a in actions}})}}, default=str))
 """
@@ -643,22 +665,38 @@ print(json.dumps({{"names": names, "student": grid("Gini"), "key": grid("Gini �
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600,
                           check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return payload, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_button_rebuilds_the_chosen_topic_and_seed(tmp_path):
+    payload, result = _press_button(tmp_path, "Gini", 7.0)  # the sheet name is understood too
     assert result["touched"] == ["Gini", "Gini — corrigé"]  # « Paramètres » and the other topics untouched
     assert result["names"] == [s["name"] for s in payload["sheets"]]  # same sheets, same order
     assert {"sheetDelete", "addSheet", "setFormula"} <= set(result["funcs"])
-    _student, key, layout = exercise_sheets("gini", 7)
+    _, key, layout = exercise_sheets("gini", 7)
     assert layout.data.figures != generate("gini", 1).figures
-
-    def cell(grid, address):
-        ws = openpyxl.Workbook().active
-        c = ws[address]
-        return grid[c.row - 1][c.column - 1]
-
-    assert cell(result["key"], "A2").endswith("graine 7")
+    assert _at(result["key"], "A2").endswith("graine 7")
     for name, address in layout.data_cells.items():
         wanted = _given(layout, name)
-        assert cell(result["student"], address) == cell(result["key"], address) == wanted, (name, address)
-    for name, address in layout.answers.items():
-        assert cell(result["student"], address) == ""
-        assert cell(result["key"], address) == key.at(address).formula
+        assert _at(result["student"], address) == _at(result["key"], address) == wanted, (name, address)
+    for address in layout.answers.values():
+        assert _at(result["student"], address) == ""  # a new exercise: nothing of the old one's answers
+        assert _at(result["key"], address) == key.at(address).formula
+
+
+def test_button_keeps_what_was_typed_in_the_same_exercise(tmp_path):
+    _, _, facture = exercise_sheets("facture", 1)
+    _, _, abc = exercise_sheets("abc", 1)
+
+    def edit(payload):
+        _put(_sheet_values(payload, "Facture"), facture.answers["gross"], 1234.5)  # a student's answer
+        _put(_sheet_values(payload, "Facture — corrigé"), facture.data_cells["shipping"], 99.0)  # a trainer's variant
+        _put(_sheet_values(payload, "ABC"), abc.answers["class[0]"], "B")  # another topic: untouched anyway
+
+    _, result = _press_button(tmp_path, "facture", 1, edit)
+    assert result["touched"] == ["Facture", "Facture — corrigé"]
+    assert _at(result["student"], facture.answers["gross"]) == 1234.5
+    assert _at(result["key"], facture.data_cells["shipping"]) == 99.0
+    assert _at(result["student"], facture.data_cells["shipping"]) == facture.data.figures["shipping"]
+    assert all(_at(result["student"], a) == "" for n, a in facture.answers.items() if n != "gross")
+    assert _at(result["key"], facture.answers["gross"]).startswith("=SUM(")

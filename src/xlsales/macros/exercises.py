@@ -31,7 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from ..core.exercise_data import TOPIC_KEYS, ExerciseData, generate
+from ..sheets.formats import STYLES
 from ..sheets.plan import (
     BookPlan,
     ChartSeries,
@@ -240,9 +243,14 @@ class _Sheet:
         return plan
 
 
+def _subtitle(d: ExerciseData) -> str:
+    """Row 2 of an exercise sheet: it tells which exercise the sheet holds (read back by :func:`refresh`)."""
+    return f"{d.company} ({d.trade}, {d.town}) — graine {d.seed}"
+
+
 def _intro(w: _Sheet, d: ExerciseData, title: str) -> None:
     w.line(("Corrigé — " if w.key else "Exercice — ") + title, "title")
-    w.line(f"{d.company} ({d.trade}, {d.town}) — graine {d.seed}", "subtitle")
+    w.line(_subtitle(d), "subtitle")
     if w.key:
         w.line("Corrigé : les réponses sont des formules. Les données en jaune peuvent être modifiées : "
                "le corrigé se recalcule.", "note")
@@ -1042,11 +1050,33 @@ def seed_from_value(value) -> int:
     return int(number)
 
 
+def _typed_values(book, sheet: SheetPlan, subtitle: str, addresses) -> dict[str, object]:
+    """The values in ``addresses`` of the sheet of the same name in ``book`` when it holds the same
+    exercise (same row 2), else nothing."""
+    from .live import sheet_rows
+
+    if sheet.name not in [s.name for s in book.sheets]:
+        return {}
+    rows = sheet_rows(book, sheet.name)
+
+    def value(address: str):
+        letter, r = coordinate_from_string(address)
+        c = column_index_from_string(letter)
+        return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+    if value("A2") != subtitle:
+        return {}
+    return {a: v for a in addresses if (v := value(a)) not in (None, "")}
+
+
 def refresh(book) -> list[str]:
     """Rebuild, in an open exercise book (template button, xlwings Lite), the statement and the
     answer key of the topic and seed typed in « Paramètres » (B4, B5).
 
-    « Paramètres » and the other topics' sheets are left as they are.
+    « Paramètres » and the other topics' sheets are left as they are. When the pair already holds
+    that exercise (same topic and seed), what was typed in it is read first and put back: the
+    answers in the statement, the figures changed in the answer key. Another seed is another
+    exercise: its answer cells start empty.
     """
     from .live import refresh_outputs
 
@@ -1055,6 +1085,13 @@ def refresh(book) -> list[str]:
     params = book.sheets[PARAMS_SHEET]
     topic = topic_from_text(params[TOPIC_CELL].value)
     seed = seed_from_value(params[SEED_CELL].value)
-    student, key, _ = exercise_sheets(topic, seed)
+    student, key, layout = exercise_sheets(topic, seed)
+    subtitle = _subtitle(layout.data)
+    editable = [a for a in layout.data_cells.values() if not STYLES[key.at(a).style].locked]
+    for sheet, addresses in ((student, layout.answers.values()), (key, editable)):
+        for address, value in _typed_values(book, sheet, subtitle, addresses).items():
+            letter, r = coordinate_from_string(address)
+            c = column_index_from_string(letter)
+            sheet.set(r, c, value, style=sheet.cells[(r, c)].style)
     plan = BookPlan(sheets=[_params_sheet(), student, key], title="Cahier d'exercices — calculs commerciaux")
     return refresh_outputs(book, plan)
