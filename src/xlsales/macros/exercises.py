@@ -401,7 +401,8 @@ def _seuil(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
     w.para(f"{d.company} ({d.trade}, {d.town}) analyse son exercice {year} (du 1er janvier au 31 décembre) : chiffre "
            f"d'affaires HT de {_eur(f['revenue'])}, charges variables de {_eur(f['variable_costs'])}, charges fixes de "
            f"{_eur(f['fixed_costs'])}. On retient l'année commerciale de 360 jours (mois de 30 jours). Le chiffre "
-           "d'affaires mensuel réel figure en annexe 2 : l'activité n'est pas régulière (creux d'août, pic de fin d'année).")
+           "d'affaires mensuel réel figure en annexe 2 : l'activité n'est pas régulière (creux d'août, pic de fin "
+           "d'année).")
     w.skip()
     w.questions([
         "Calculez la marge sur coût variable (MCV), le taux de MCV et le résultat.",
