@@ -43,8 +43,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported.*:U
 
 N = 2025
 REGIONS = ["Est", "Nord", "Ouest", "Sud"]
-SECTORS = ["Agroalimentaire", "BTP", "Chimie", "Plasturgie"]
-PRODUCTS = {f"P{i:02d}": fam for i, fam in enumerate(["Pompes"] * 4 + ["Vannes"] * 4 + ["Services"] * 4, start=1)}
+SECTORS = ["Agro*", "Agroalimentaire", "BTP", "Chimie"]  # « Agro* » would be a wildcard for SUMIFS
+PRODUCTS = {(f"P{i:02d}" if i < 12 else "P1*"): fam
+            for i, fam in enumerate(["Pompes"] * 4 + ["Vannes"] * 4 + ["Services"] * 4, start=1)}
 PARAMS = PortfolioParams(a_share=0.7, b_share=0.9, discount_rate=0.12, retention=None)
 MARKET = {
     ("region", "Est"): {"size": 2_000_000.0, "competitors": [450_000.0, 90_000.0, None]},
@@ -70,16 +71,21 @@ def activity(i: int) -> set[int]:
         return {2023, 2025}  # back in 2025
     if i == 38:
         return {2023}  # inactive
-    return {2025}  # C039, C040: not in the customer file
+    return {2025}  # C03?, C040: not in the customer file
+
+
+def code(i: int) -> str:
+    """Customer code; « C03? » would be a wildcard for SUMIFS and MATCH."""
+    return "C03?" if i == 39 else f"C{i:03d}"
 
 
 def make_inputs(seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
-    region_of = {f"C{i:03d}": REGIONS[i % 4] for i in range(1, 41)}
+    region_of = {code(i): REGIONS[i % 4] for i in range(1, 41)}
     weight = {c: float(rng.pareto(1.1) + 0.2) for c in region_of}
     lines, number = [], 0
     for i in range(1, 41):
-        customer = f"C{i:03d}"
+        customer = code(i)
         for year in sorted(activity(i)):
             for _ in range(int(rng.integers(1, 9))):
                 number += 1
@@ -216,8 +222,8 @@ def test_layout_follows_the_data(built, inputs, expected):
     _, layout, _ = built
     assert layout.year == N
     assert layout.customers == expected["codes"]
-    assert {"P901", "P902", "C039", "C040"} <= set(layout.customers)  # prospects and customers missing from the file
-    assert layout.products == sorted(PRODUCTS)
+    assert {"P901", "P902", "C03?", "C040"} <= set(layout.customers)  # prospects and customers missing from the file
+    assert layout.products == sorted(PRODUCTS) and "P1*" in layout.products
     assert layout.families == ["Pompes", "Services", "Vannes"]
     assert layout.sectors == SECTORS + ["Non renseigné"]
     assert layout.regions == REGIONS
@@ -380,7 +386,7 @@ def check_customers(ws, layout, e, params: PortfolioParams) -> None:
         assert (got["last"] in ("", None)) if pd.isna(want["last"]) else _excel_date(got["last"]) == want["last"].date()
         for key in ("share", "cum_share", "growth"):
             assert _close(got[key], want[key], 1e-9), (code, key, got[key], want[key])
-        assert got["master_row"] >= (1 if code not in ("C039", "C040") else 0)
+        assert got["master_row"] >= (1 if code not in ("C03?", "C040") else 0)
     # the summaries
     for segment, row in layout.segment_rows.items():
         members = per[per.segment == segment]
@@ -709,7 +715,7 @@ def test_refresh_keeps_typed_inputs_and_adds_new_customers(built, tmp_path):
     new_line[header.index("Facture")] = "F77777"
     ventes.append(new_line)
     sheet["Paramètres"]["values"][7][1] = 0.9  # typed retention
-    market_row = layout.market_sector_rows["Plasturgie"] - 1
+    market_row = layout.market_sector_rows["Agro*"] - 1
     sheet["Marché"]["values"][market_row][layout.market_cols["market"] - 1] = 654_321.0
     density_row = layout.density_rows["Ouest"] - 1
     sheet["Densité"]["values"][density_row][layout.density_cols["potential"] - 1] = 42

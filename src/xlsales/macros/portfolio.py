@@ -251,6 +251,28 @@ def _master_frame(sales: pd.DataFrame, customers: pd.DataFrame | None) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
+def _escaped(text: str) -> str:
+    return text.replace("~", "~~").replace("*", "~*").replace("?", "~?").replace('"', '""')
+
+
+def _plain(text: str) -> bool:
+    return not text.startswith(("<", ">", "=")) and not any(ch in text for ch in "*?~\"")
+
+
+def criterion(text: str, ref: str) -> str:
+    """The criterion of SUMIFS/COUNTIFS matching exactly ``text`` (written in cell ``ref``).
+
+    A plain label is referred to by its cell; a label that SUMIFS would read as an operator or a
+    wildcard (« <50 salariés », « Agro* », « a?c ») becomes the literal ``"=<escaped text>"``.
+    """
+    return ref if _plain(text) else '"=' + _escaped(text) + '"'
+
+
+def lookup_value(text: str, ref: str) -> str:
+    """The value MATCH(…, 0) looks up to find exactly ``text`` (wildcards escaped)."""
+    return ref if _plain(text) else '"' + _escaped(text) + '"'
+
+
 def _labels(values) -> list[str]:
     """Sorted distinct labels, « Non renseigné » last when some are empty."""
     texts = [_text(v) for v in values]
@@ -477,7 +499,7 @@ def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
     for i, customer in enumerate(customers):
         row = first + i
         c = {key: f"{L[key]}{row}" for key in C}
-        a = f"$A{row}"
+        a = criterion(customer, f"$A{row}")
         lookup = _master_lookup(c["master_row"])
         fm = f'({c["f"]}+{c["m"]})'
         clipped = f"MAX(0,{c['revenue']})"
@@ -492,7 +514,7 @@ def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
                               f'"Perdu",IF(COUNTIF({S.col("customer")},{a})>0,"Inactif","Prospect")))'),
             "revenue": Formula(f"ROUND({S.sum('revenue', customer=a, year='AnneeN')},2)"),
             "invoices": Formula(f"SUMIFS({column(S.name, NEW_INVOICE)},{S.col('customer')},{a},{S.col('year')},AnneeN)"),
-            "last": Formula(f'IF({c["invoices"]}=0,"",SUMPRODUCT(MAX(({S.col("customer")}={a})'
+            "last": Formula(f'IF({c["invoices"]}=0,"",SUMPRODUCT(MAX(({S.col("customer")}=$A{row})'
                             f'*({S.col("year")}=AnneeN)*{S.col("date")})))'),
             "recency": Formula(f'IF({c["invoices"]}=0,"",{as_of}-{c["last"]})'),
             "r": Formula(f'IF({c["invoices"]}=0,"",1+INT(5*COUNTIFS({rng("recency")},">"&{c["recency"]},'
@@ -526,7 +548,8 @@ def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
             "growth": Formula(safe_ratio(f'{c["revenue"]}-{c["revenue_prev"]}', c["revenue_prev"])),
             "before": Formula(f'SUMIFS({column(S.name, NEW_INVOICE)},{S.col("customer")},{a},'
                               f'{S.col("year")},"<"&AnneeN)'),
-            "master_row": Formula(f'IFERROR(MATCH({a},{column(MASTER_TABLE, MASTER_HEADERS["customer"])},0),0)'),
+            "master_row": Formula(f'IFERROR(MATCH({lookup_value(customer, f"$A{row}")},'
+                                  f'{column(MASTER_TABLE, MASTER_HEADERS["customer"])},0),0)'),
         }
         sheet.row(row, 1, [values[key] for key, *_ in CUSTOMER_COLUMNS], style=[s for _, _, s, _ in CUSTOMER_COLUMNS])
     # decorations
@@ -594,7 +617,7 @@ def _products_sheet(products: list[str], families_of: dict[str, str], families: 
     for i, product in enumerate(products):
         row = first + i
         c = {key: f"{L[key]}{row}" for key in C}
-        a = f"$A{row}"
+        a = criterion(product, f"$A{row}")
         clipped = f"MAX(0,{c['revenue']})"
         values = {
             "product": product,
@@ -642,7 +665,7 @@ def _products_sheet(products: list[str], families_of: dict[str, str], families: 
     for i, family in enumerate(fam_list):
         row = fam_first + i
         family_rows[family] = row
-        f = f"${X[0]}{row}"
+        f = criterion(family, f"${X[0]}{row}")
         sheet.row(row, m, [
             family,
             Formula(f"COUNTIF({rng('family')},{f})"),
@@ -733,7 +756,7 @@ def _sectors_sheet(sectors: list[str], ci: dict) -> tuple[SheetPlan, dict]:
         row = first + i
         rows[sector] = row
         c = {key: f"{L[key]}{row}" for key in C}
-        a = f"$A{row}"
+        a = criterion(sector, f"$A{row}")
         values = {
             "sector": sector,
             "customers": Formula(f"COUNTIF({cl('sector')},{a})"),
@@ -822,7 +845,7 @@ def _churn_sheet(regions: list[str], sectors: list[str], ci: dict) -> tuple[Shee
         for i, key in enumerate(keys):
             row = top + 2 + i
             rows[key] = row
-            a = f"$A{row}"
+            a = criterion(key, f"$A{row}")
             sheet.row(row, 1, [
                 key,
                 Formula(f'COUNTIFS({cl(by)},{a},{cl("invoices_prev")},">0")'),
@@ -903,7 +926,7 @@ def _market_sheet(regions: list[str], sectors: list[str], customers_count: int, 
                         f'IF(MAX({comp_range})=0,"",{c["revenue"]}/MAX({comp_range}))))')
             sheet.row(row, 1, [
                 key,
-                Formula(f"SUMIF({cl(by)},$A{row},{cl('revenue')})"),
+                Formula(f"SUMIF({cl(by)},{criterion(key, f'$A{row}')},{cl('revenue')})"),
                 typed.get("size"),
                 Formula(f'IF(N({c["market"]})=0,"",{c["revenue"]}/{c["market"]})'),
                 *comps,
@@ -1008,7 +1031,7 @@ def _density_sheet(regions: list[str], ci: dict, potential: Mapping[str, Any]) -
         row = first + i
         rows[region] = row
         c = {k: f"{L[k]}{row}" for k in C}
-        a = f"$A{row}"
+        a = criterion(region, f"$A{row}")
         value = potential.get(region)
         sheet.row(row, 1, [
             region,
