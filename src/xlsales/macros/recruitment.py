@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -364,6 +365,15 @@ def _groups(team: pd.DataFrame, by: str | None, extra: Sequence[str] = ()) -> li
     return names
 
 
+def _notes(sheet: SheetPlan, row: int, texts: Sequence[str], width: int = 150) -> int:
+    """Write notes in column A, one printed line (≤ ``width`` characters) a row; returns the next free row."""
+    for text in texts:
+        for line in textwrap.wrap(text, width):
+            sheet.set(row, 1, line, style="note")
+            row += 1
+    return row
+
+
 def _first_monday_after(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
@@ -575,9 +585,8 @@ def _needs_sheet(groups: list[str], by: str | None, needs: dict[str, GroupNeed],
     prio = f"F{s_first}:F{s_last}"
     for text, look in ((core.SKILL_PRIORITY, "bad"), (core.SKILL_REINFORCE, "neutral"), (core.SKILL_COVERED, "good")):
         sheet.conditional_formats.append(ConditionalFormat(prio, "cell_is", "equal", [f'"{text}"'], look=look))
-    sheet.set(s_last + 2, 1, "Niveaux : 0 non acquis · 1 notions · 2 application guidée · 3 autonome · 4 expert. "
-                             "Écart = MAX(0 ; requis − moyenne de l'équipe) ; prioritaire à partir d'un niveau d'écart.",
-              style="note")
+    _notes(sheet, s_last + 2, ["Niveaux : 0 non acquis · 1 notions · 2 application guidée · 3 autonome · 4 expert. "
+                               "Écart = MAX(0 ; requis − moyenne de l'équipe) ; prioritaire à partir d'un niveau d'écart."])
     widths = {"group": 34, "current": 10, "departures": 10, "after": 11, "customers": 10, "growth": 11, "visits": 11,
               "visit_hours": 12, "workload": 12, "fte": 11, "typed_target": 12, "target": 10, "to_recruit": 12}
     sheet.widths.update({C[k]: w for k, w in widths.items()})
@@ -720,8 +729,7 @@ def _steps_sheet(steps: list[Step], reference_date: dt.date | None, weeks: int) 
     ]
     note = total + 2
     sheet.set(note, 1, "Rappels légaux", style="label")
-    for i, text in enumerate(_LEGAL_STEPS, start=1):
-        sheet.set(note + i, 1, text, style="note")
+    _notes(sheet, note + 1, _LEGAL_STEPS)
     sheet.widths.update({"A": 5, "B": 24, "C": 60, "D": 18, "E": 11, "F": 9, "G": 11, "H": 10, "I": 11,
                          **{col(c): 6 for c in range(w0, w0 + weeks)}})
     sheet.heights[header] = 30
@@ -787,11 +795,9 @@ def _grid_sheet(grid: pd.DataFrame, scale: Scale) -> tuple[SheetPlan, dict, dict
     ]
     note = total + 2
     sheet.set(note, 1, "Rappels", style="label")
-    sheet.set(note + 1, 1, "Critères et questions en lien direct et nécessaire avec l'emploi (art. L1221-6) ; aucun critère "
-                           "discriminatoire (art. L1132-1) ; mêmes critères et même grille pour tous les candidats.",
-              style="note")
-    sheet.set(note + 2, 1, "Score = SOMMEPROD(poids ; notes) / SOMME(poids) ; un critère de poids nul ne compte pas.",
-              style="note")
+    _notes(sheet, note + 1, ["Critères et questions en lien direct et nécessaire avec l'emploi (art. L1221-6) ; aucun "
+                             "critère discriminatoire (art. L1132-1) ; mêmes critères et même grille pour tous les candidats.",
+                             "Score = SOMMEPROD(poids ; notes) / SOMME(poids) ; un critère de poids nul ne compte pas."])
     sheet.widths.update({"A": 36, "B": 9, "C": 12, "D": 14, "E": 10, "F": 70, "G": 3, "H": 32, "I": 10})
     sheet.heights[header] = 30
     sheet.freeze = f"B{first}"
@@ -1077,8 +1083,7 @@ def _onboarding_sheet(onb: Onboarding, comp: dict) -> tuple[SheetPlan, dict]:
     ]
     note = last + 2
     sheet.set(note, 1, "Rappels légaux", style="label")
-    for i, text in enumerate(_LEGAL_ONBOARDING, start=1):
-        sheet.set(note + i, 1, text, style="note")
+    _notes(sheet, note + 1, _LEGAL_ONBOARDING)
     sheet.widths.update({"A": 44, "B": 70, "C": 18, "D": 20, "E": 10, "F": 11, "G": 12, "H": 10, "I": 13})
     sheet.freeze = f"A{header + 1}"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Plan d'intégration")
@@ -1193,7 +1198,7 @@ def build_recruitment(candidates: pd.DataFrame | None = None, grid: pd.DataFrame
     else:
         cand_names, ratings = [], np.zeros((0, len(criteria)))
     scale_given = scale is not None
-    scale = _scale_for(ratings, scale)
+    scale = replace(_scale_for(ratings, scale))
     reference = _date(reference_date)
     today = reference or dt.date.today()
     team = _reps_frame(reps)
