@@ -143,23 +143,44 @@ _PLAN_TEMPLATE = [
 ]
 
 _NOTES = {
-    "qualification": "Score = Σ poids × note / Σ poids (grille complète seulement) ; segment A si score ≥ seuil A "
-                     "du type, B si ≥ seuil B, sinon C. Poids et seuils : cellules jaunes.",
-    "plan": "Cible : un partenaire de l'annuaire, « Segment A », « Segment B », « Segment C » ou un type "
-            "(fournisseur, client, distributeur, prescripteur). Un partenaire compte les actions qui le visent, "
-            "lui, son segment ou son type. Ajoutez des lignes sous le tableau.",
-    "diffusion": "Journal des informations diffusées : quoi, à qui (partenaire, segment ou type), quand, par quel "
-                 "outil. Les comptes par partenaire incluent les envois à son segment et à son type.",
-    "performance": "CA réalisé et potentiel : annuaire ; CA N−1 : à saisir. Part du potentiel = CA / potentiel ; "
-                   "potentiel restant = max(0 ; potentiel − CA).",
-    "gdpr": "Fin de conservation = MOIS.DECALER(date la plus récente entre dernier contact et consentement ; durée du "
-            "traitement). « à purger » : fin dépassée à la date de référence (supprimer ou anonymiser) ; "
-            "« consentement manquant » : traitement fondé sur le consentement sans date de consentement.",
-    "gdpr_legal": "Registre des activités de traitement : art. 30 RGPD. Prospects : 3 ans à compter de la collecte ou du "
-                  "dernier contact émanant de la personne (référentiel CNIL « gestion commerciale ») ; prospection "
-                  "B2B par e-mail sans consentement préalable si le message est en rapport avec la profession (droit "
-                  "d'opposition à chaque envoi). Durées à adapter à votre registre.",
+    "qualification": "Score = Σ poids × note / Σ poids (grille complète) ; segment A si score ≥ seuil A du type, "
+                     "B si ≥ seuil B, sinon C.",
+    "plan": "Cible : un partenaire, « Segment A », « Segment B », « Segment C » ou un type. Ajoutez des lignes sous "
+            "le tableau.",
+    "diffusion": "Journal : quoi, à qui (partenaire, segment ou type), quand, par quel outil.",
+    "performance": "CA et potentiel : annuaire ; CA N−1 : à saisir (cellules jaunes).",
+    "gdpr": "Fin de conservation = MOIS.DECALER(MAX(dernier contact ; consentement) ; durée du traitement).",
 }
+#: rules printed below the sheets' tables (one line each)
+_RULES = {
+    "plan": [
+        "Calendrier : nombre d'actions par mois de l'année choisie, actions annulées exclues (sauf ligne « annulée »).",
+        "Un partenaire compte les actions qui le visent, lui, son segment (« Segment A »…) ou son type (« client »…).",
+        "En rouge : action « prévue » dont la date est passée.",
+    ],
+    "diffusion": [
+        "Un partenaire compte les informations envoyées à lui, à son segment (« Segment A »…) ou à son type.",
+        "« Envois » : lignes du journal par outil.",
+    ],
+    "performance": [
+        "Évolution = (CA − CA N−1) / CA N−1 ; part du potentiel = CA / potentiel ; potentiel restant = max(0 ; potentiel − CA).",
+        "Rang : 1 = plus gros CA (ex aequo au même rang).",
+    ],
+    "gdpr": [
+        "« à purger » : fin de conservation dépassée à la date de référence (supprimer ou anonymiser la fiche).",
+        "« consentement manquant » : traitement fondé sur le consentement sans date de consentement.",
+        "Registre des activités de traitement : art. 30 RGPD ; bases légales : art. 6 RGPD.",
+        "Prospects : 3 ans à compter de la collecte ou du dernier contact émanant de la personne (référentiel CNIL).",
+        "Prospection B2B par e-mail sans consentement préalable si le message concerne la profession (opposition possible).",
+        "Durées proposées à titre d'exemple : adaptez-les à votre registre.",
+    ],
+}
+
+
+def _rules(sheet: SheetPlan, row: int, key: str, column: int = 1) -> None:
+    sheet.set(row, column, "Règles appliquées", style="label")
+    for i, text in enumerate(_RULES[key], start=1):
+        sheet.set(row + i, column, text, style="note")
 
 
 @dataclass
@@ -433,15 +454,15 @@ def _qualification_sheet(partners: list[str], ratings: list[str], weights: Mappi
     # thresholds per type and counts, to the right
     t0 = c_seg + 2
     tA, tB = col(t0 + 1), col(t0 + 2)
-    sheet.set(4, t0, "Seuils de segmentation (score minimal)", style="label")
-    sheet.row(5, t0, ["Type", "Seuil A", "Seuil B"], style="header")
+    sheet.set(weight_row, t0, "Seuils de segmentation (score minimal)", style="label")
+    sheet.row(header, t0, ["Type", "Seuil A", "Seuil B"], style="header")
     threshold_rows = {}
     for i, kind in enumerate(TYPES):
-        r = 6 + i
+        r = first + i
         threshold_rows[kind] = r
         a, b = thresholds.get(kind, DEFAULT_THRESHOLDS)
         sheet.row(r, t0, [kind, float(a), float(b)], style=["text", "input_dec", "input_dec"])
-    t_first, t_last = 6, 6 + len(TYPES) - 1
+    t_first, t_last = first, first + len(TYPES) - 1
     t_types = f"${col(t0)}${t_first}:${col(t0)}${t_last}"
     thr = {"A": f"${tA}${t_first}:${tA}${t_last}", "B": f"${tB}${t_first}:${tB}${t_last}"}
     sheet.validations.append(Validation(f"{tA}{t_first}:{tB}{t_last}", "decimal", "greaterThanOrEqual", "0",
@@ -601,6 +622,7 @@ def _plan_sheet(partners: list[str], actions: pd.DataFrame, year: int, q: dict) 
             sheet.set(r, seg_col, formula=_segment_ref(q, f"$I{r}"), style="text")
             sheet.set(r, type_col, formula=_lookup_text("type", f"$I{r}"), style="text")
     cal_last = first + len(lines) - 1
+    _rules(sheet, cal_last + 2, "plan", c0)
     sheet.conditional_formats.append(ConditionalFormat(f"{col(m0)}{first}:{col(m0 + 11)}{cal_last}", "cell_is",
                                                        "greaterThan", ["0"], look="good"))
     sheet.widths.update({"A": 24, "B": 40, "C": 13, "D": 16, "E": 12, "F": 11, "G": 3, "H": 12, "I": 28,
@@ -659,6 +681,7 @@ def _diffusion_sheet(partners: list[str], diffusions: pd.DataFrame, q: dict) -> 
     sheet.set(sent_row, total_col, formula=f"SUM({col(c0 + 1)}{sent_row}:{col(total_col - 1)}{sent_row})",
               style="total_int")
     p_last = first + len(partners) - 1
+    _rules(sheet, sent_row + 2, "diffusion", c0)
     sheet.conditional_formats.append(ConditionalFormat(f"{col(c0 + 1)}{first}:{col(total_col - 1)}{p_last}",
                                                        "cell_is", "greaterThan", ["0"], look="good"))
     sheet.conditional_formats.append(ConditionalFormat(f"{col(total_col)}{first}:{col(total_col)}{p_last}",
@@ -685,7 +708,7 @@ def _performance_sheet(partners: list[str], previous: Mapping[str, float], q: di
     cols = {k: j for j, k in enumerate(_PERF_HEADERS, start=1)}
     L = {k: col(c) for k, c in cols.items()}
     sheet.row(header, 1, list(_PERF_HEADERS.values()), style="header")
-    sheet.heights[header] = 30
+    sheet.heights[header] = 42
     last = first + len(partners) - 1
     total = last + 1
     rows = {}
@@ -718,6 +741,7 @@ def _performance_sheet(partners: list[str], previous: Mapping[str, float], q: di
         None,
     ], style=["total_text", "total_text", "total_text", "total_eur", "total_eur", "total_pct", "total_eur", "total_pct",
               "total_eur", "total_pct", "total_text"])
+    _rules(sheet, total + 2, "performance")
     sheet.validations.append(Validation(f"{L['previous']}{first}:{L['previous']}{last}", "decimal", "greaterThanOrEqual",
                                         "0", prompt="CA HT de l'exercice précédent", error="Un montant positif est attendu."))
     growth = f"{L['growth']}{first}:{L['growth']}{last}"
@@ -757,13 +781,12 @@ def _gdpr_sheet(partners: list[str], register: pd.DataFrame, processing: Mapping
         sheet.set(3, 2, reference_date, style="input_date")
     sheet.validations.append(Validation("B3", "date", "between", "1", "2958465", prompt="Date du contrôle (aujourd'hui par défaut)",
                                         error="Une date est attendue."))
-    sheet.set(3, 4, _NOTES["gdpr_legal"], style="note")
     # register
     reg_label, reg_header = 7, 8
     reg_first = reg_header + 1
     sheet.set(reg_label, 1, "Registre des traitements (art. 30 RGPD) — lignes vides du tableau : à compléter", style="label")
     sheet.row(reg_header, 1, list(REGISTER_HEADERS.values()), style="header")
-    sheet.heights[reg_header] = 30
+    sheet.heights[reg_header] = 42
     reg_styles = ["data_text"] * 5 + ["data_int"]
     records = [[None if _is_missing(rec.get(k)) else (int(_number(rec[k]) or 0) if k == "months" else rec[k])
                 for k in REGISTER_HEADERS] for rec in register.to_dict("records")]
@@ -787,7 +810,7 @@ def _gdpr_sheet(partners: list[str], register: pd.DataFrame, processing: Mapping
     cols = {k: j for j, k in enumerate(_GDPR_HEADERS, start=1)}
     L = {k: col(c) for k, c in cols.items()}
     sheet.row(header, 1, list(_GDPR_HEADERS.values()), style="header")
-    sheet.heights[header] = 30
+    sheet.heights[header] = 42
     rows = {}
     for i, partner in enumerate(partners):
         r = first + i
@@ -822,6 +845,7 @@ def _gdpr_sheet(partners: list[str], register: pd.DataFrame, processing: Mapping
     sheet.set(5, 1, "Consentements manquants", style="label")
     sheet.set(5, 2, formula=f'COUNTIF({alert},"{NO_CONSENT}")', style="total_int")
     block = f"A{first}:{L['alert']}{last}"
+    _rules(sheet, last + 2, "gdpr")
     sheet.conditional_formats.append(ConditionalFormat(block, "expression", formula=[f'${L["alert"]}{first}="{PURGE}"'],
                                                        look="bad"))
     sheet.conditional_formats.append(ConditionalFormat(block, "expression",
