@@ -31,6 +31,7 @@ it). Only functions of Excel 2010 / LibreOffice 7.4 are used.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import textwrap
@@ -57,12 +58,12 @@ from ..sheets.plan import (
 )
 
 __all__ = [
+    "SHEETS",
     "Capacity",
     "GroupNeed",
-    "OnboardingAction",
     "Onboarding",
+    "OnboardingAction",
     "RecruitmentLayout",
-    "SHEETS",
     "Scale",
     "SkillNeed",
     "Step",
@@ -536,7 +537,7 @@ def _needs_sheet(groups: list[str], by: str | None, needs: dict[str, GroupNeed],
         sheet.set(total, cols[k], formula=f"SUM({C[k]}{first}:{C[k]}{last})", style=style)
     for k in ("growth", "visits", "visit_hours", "typed_target"):
         sheet.set(total, cols[k], None, style="total_text")
-    rng = lambda k: f"{C[k]}{first}:{C[k]}{last}"  # noqa: E731
+    rng = lambda k: f"{C[k]}{first}:{C[k]}{last}"
     sheet.validations += [
         *[Validation(rng(k), "whole", "greaterThanOrEqual", "0", prompt="Nombre entier positif",
                      error="Un entier positif est attendu.") for k in ("departures", "customers", "typed_target")],
@@ -585,8 +586,8 @@ def _needs_sheet(groups: list[str], by: str | None, needs: dict[str, GroupNeed],
     prio = f"F{s_first}:F{s_last}"
     for text, look in ((core.SKILL_PRIORITY, "bad"), (core.SKILL_REINFORCE, "neutral"), (core.SKILL_COVERED, "good")):
         sheet.conditional_formats.append(ConditionalFormat(prio, "cell_is", "equal", [f'"{text}"'], look=look))
-    _notes(sheet, s_last + 2, ["Niveaux : 0 non acquis · 1 notions · 2 application guidée · 3 autonome · 4 expert. "
-                               "Écart = MAX(0 ; requis − moyenne de l'équipe) ; prioritaire à partir d'un niveau d'écart."])
+    _notes(sheet, s_last + 2, [("Niveaux : 0 non acquis · 1 notions · 2 application guidée · 3 autonome · 4 expert. "
+                                "Écart = MAX(0 ; requis − moyenne de l'équipe) ; prioritaire à partir d'un niveau d'écart.")])
     widths = {"group": 34, "current": 10, "departures": 10, "after": 11, "customers": 10, "growth": 11, "visits": 11,
               "visit_hours": 12, "workload": 12, "fte": 11, "typed_target": 12, "target": 10, "to_recruit": 12}
     sheet.widths.update({C[k]: w for k, w in widths.items()})
@@ -608,10 +609,10 @@ def _profile_rows(team: pd.DataFrame, groups: list[str], by: str | None) -> list
     pay = "Fixe annuel brut selon profil + variable (commissions et primes sur objectifs, environ 20 % du total)"
     return [
         ("Intitulé du poste", "Technico-commercial(e) itinérant(e) H/F — équipements et fournitures industriels"),
-        ("Rattachement hiérarchique", f"Chef des ventes régional{f' ({manager})' if manager else ''}, "
-                                      "lui-même rattaché au directeur commercial"),
-        ("Finalité du poste", "Développer le chiffre d'affaires et la marge d'un secteur en conseillant les clients "
-                              "industriels sur des solutions techniques adaptées"),
+        ("Rattachement hiérarchique", (f"Chef des ventes régional{f' ({manager})' if manager else ''}, "
+                                       "lui-même rattaché au directeur commercial")),
+        ("Finalité du poste", ("Développer le chiffre d'affaires et la marge d'un secteur en conseillant les clients "
+                               "industriels sur des solutions techniques adaptées")),
         ("Missions et activités", "Prospecter et qualifier de nouveaux comptes (plan de prospection, CRM)"),
         ("", "Découvrir les besoins techniques, chiffrer et présenter des offres adaptées"),
         ("", "Négocier et conclure les ventes dans le respect de la politique de prix et de marge"),
@@ -620,17 +621,17 @@ def _profile_rows(team: pd.DataFrame, groups: list[str], by: str | None) -> list
         ("Secteur et cible", (f"Secteur {area} : " if area else "") + "PME et ETI industrielles (production, "
                                                                           "maintenance), acheteurs et responsables techniques"),
         ("Objectifs", "Chiffre d'affaires et marge du secteur, nombre de visites, nouveaux clients (fixés chaque année)"),
-        ("Compétences : savoirs", "Technologie des produits (mécanique, hydraulique, électricité), techniques de vente, "
-                                  "calculs commerciaux"),
-        ("Compétences : savoir-faire", "Conduire une découverte, argumenter techniquement, négocier, utiliser un CRM "
-                                       "et un tableur"),
+        ("Compétences : savoirs", ("Technologie des produits (mécanique, hydraulique, électricité), techniques de "
+                                   "vente, calculs commerciaux")),
+        ("Compétences : savoir-faire", ("Conduire une découverte, argumenter techniquement, négocier, utiliser un "
+                                        "CRM et un tableur")),
         ("Compétences : savoir-être", "Écoute, rigueur, autonomie, persévérance, sens du service et du travail en équipe"),
         ("Formation", "Bac+2 technico-commercial (BTS CCST, BTS NDRC, BUT TC) ou technique avec expérience commerciale"),
         ("Expérience", "Première expérience de la vente B2B de produits techniques (alternance ou stage acceptés)"),
         ("Conditions : statut et contrat", "CDI à temps plein, statut agent de maîtrise ; période d'essai (voir Intégration)"),
         ("Conditions : rémunération", pay),
-        ("Conditions : véhicule et déplacements", "Véhicule de service, téléphone et ordinateur ; déplacements quotidiens "
-                                                  "sur le secteur (permis B)"),
+        ("Conditions : véhicule et déplacements", ("Véhicule de service, téléphone et ordinateur ; déplacements "
+                                                   "quotidiens sur le secteur (permis B)")),
         ("Date de prise de poste souhaitée", "Voir « Étapes » (début de l'intégration)"),
     ]
 
@@ -795,8 +796,9 @@ def _grid_sheet(grid: pd.DataFrame, scale: Scale) -> tuple[SheetPlan, dict, dict
     ]
     note = total + 2
     sheet.set(note, 1, "Rappels", style="label")
-    _notes(sheet, note + 1, ["Critères et questions en lien direct et nécessaire avec l'emploi (art. L1221-6) ; aucun "
-                             "critère discriminatoire (art. L1132-1) ; mêmes critères et même grille pour tous les candidats.",
+    _notes(sheet, note + 1, [("Critères et questions en lien direct et nécessaire avec l'emploi (art. L1221-6) ; aucun "
+                              "critère discriminatoire (art. L1132-1) ; mêmes critères et même grille pour tous les "
+                              "candidats."),
                              "Score = SOMMEPROD(poids ; notes) / SOMME(poids) ; un critère de poids nul ne compte pas."])
     sheet.widths.update({"A": 36, "B": 9, "C": 12, "D": 14, "E": 10, "F": 70, "G": 3, "H": 32, "I": 10})
     sheet.heights[header] = 30
@@ -888,7 +890,7 @@ def _comparison_sheet(cand_rows: list[int], rating_cols: list[int]) -> tuple[She
             sheet.set(header, j, _COMPARISON_HEADERS[k], style="header")
     cq = _Q["candidates"]
     a, z = col(rating_cols[0]), col(rating_cols[-1])
-    W, E, M, N = (f"{cq}!${a}${r}:${z}${r}" for r in (5, 6, 7, 4))
+    W, E, M = (f"{cq}!${a}${r}:${z}${r}" for r in (5, 6, 7))
     for j, c in enumerate(rating_cols):
         sheet.set(header, m0 + j, formula=f"{cq}!{col(c)}$4", style="header")
     first = header + 1
@@ -903,8 +905,8 @@ def _comparison_sheet(cand_rows: list[int], rating_cols: list[int]) -> tuple[She
         reasons = "&".join(
             f'IF(AND({cq}!{col(c)}$6="oui",{cq}!{col(c)}{cr}<>"",{cq}!{col(c)}{cr}<{cq}!{col(c)}$7),"; "&{cq}!{col(c)}$4,"")'
             for c in rating_cols)
-        rng = lambda k: f"${C[k]}${first}:${C[k]}${last}"  # noqa: E731
-        above = lambda k: f"${C[k]}${header}:${C[k]}{r - 1}"  # noqa: E731
+        rng = lambda k: f"${C[k]}${first}:${C[k]}${last}"
+        above = lambda k, r=r: f"${C[k]}${header}:${C[k]}{r - 1}"
         formulas = {
             "candidate": f'IF({cq}!$A{cr}="","",{cq}!$A{cr})',
             "rated": f'IF({blank},"",COUNT({R}))',
@@ -933,7 +935,7 @@ def _comparison_sheet(cand_rows: list[int], rating_cols: list[int]) -> tuple[She
             sheet.set(r, m0 + j, formula=f'IF({cq}!{col(c)}{cr}="","",{cq}!{col(c)}{cr})', style="dec")
     # summary
     s = last + 2
-    rng = lambda k: f"{C[k]}{first}:{C[k]}{last}"  # noqa: E731
+    rng = lambda k: f"{C[k]}{first}:{C[k]}{last}"
     summary = [
         ("positions", "Postes à pourvoir", "Postes", "int"),
         ("candidates", "Candidats", f'SUMPRODUCT(({rng("candidate")}<>"")*1)', "int"),
@@ -1001,7 +1003,7 @@ def _onboarding_sheet(onb: Onboarding, comp: dict) -> tuple[SheetPlan, dict]:
                 "Cellules jaunes à saisir ; le bouton les conserve.")
     cq = _Q["comparison"]
     cc = comp["cols"]
-    rng = lambda k: f"{cq}!${col(cc[k])}${comp['first']}:${col(cc[k])}${comp['last']}"  # noqa: E731
+    rng = lambda k: f"{cq}!${col(cc[k])}${comp['first']}:${col(cc[k])}${comp['last']}"
     cells = {}
     rows = {}
     for i, (key, label) in enumerate(_ONBOARDING_ROWS):
@@ -1511,9 +1513,8 @@ def refresh(book) -> list[str]:
     if changed:
         if SHEETS["grid"] in changed:
             for name in ("NoteMin", "NoteMax", "Bareme", "SeuilRetenu", "Postes"):
-                try:
+                # a runtime without this part of the names API: the renderer re-adds what is missing
+                with contextlib.suppress(Exception):
                     book.names[name].delete()
-                except Exception:  # noqa: BLE001 - a runtime without names API: the renderer re-adds what is missing
-                    pass
         render_book_live(plan, book, only=changed)
     return refresh_outputs(book, plan)
