@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import requires_libreoffice
-from xlsales.cli import app
+from xlsales.cli import DEMO_WORKBOOKS, app
 
 warnings.filterwarnings("ignore", message=".*extension is not supported.*")
 runner = CliRunner()
@@ -93,8 +93,7 @@ def test_commissions_and_training_plan_from_files(sample_dir, tmp_path):
 def test_demo_builds_every_ready_made_workbook_and_protects_foreign_files(tmp_path):
     result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["commissions.xlsx", "plan_de_formation.xlsx",
-                                                                "tableau_de_bord.xlsx"]
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == sorted(DEMO_WORKBOOKS)
     assert runner.invoke(app, ["demo", "--out", str(tmp_path)]).exit_code == 0  # its own files: rebuilt
     mine = tmp_path / "commissions.xlsx"
     wb = openpyxl.Workbook()
@@ -119,3 +118,13 @@ def test_check_lists_error_cells_and_sets_the_exit_code(tmp_path):
     assert ok.exit_code == 0 and "aucune cellule en erreur" in ok.output
     ko = runner.invoke(app, ["check", str(good), str(bad)])
     assert ko.exit_code == 1 and "B7" in ko.output and "#DIV/0!" in ko.output
+
+
+def test_exercise_writes_a_student_book_and_its_answer_key(tmp_path):
+    result = runner.invoke(app, ["exercise", "marges", "--seed", "3", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corrige_marges_graine3.xlsx", "exercice_marges_graine3.xlsx"]
+    again = runner.invoke(app, ["exercise", "marges", "--seed", "3", "-o", str(tmp_path)])
+    assert again.exit_code == 1 and "existe déjà" in again.output
+    unknown = runner.invoke(app, ["exercise", "astrologie", "-o", str(tmp_path)])
+    assert unknown.exit_code == 1 and "thème inconnu" in unknown.output and "marges" in unknown.output

@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 
 from conftest import requires_libreoffice
-from xlsales.templates import MACRO, build_template, quickstart_vba_project
+from xlsales.templates import MACRO, TEMPLATES, build_template, quickstart_vba_project
 
 warnings.filterwarnings("ignore", message=".*extension is not supported.*")
 
-NAMES = ["dashboard", "commissions", "training_plan"]
+NAMES = list(TEMPLATES)
 
 
 @pytest.fixture(scope="module")

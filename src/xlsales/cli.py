@@ -31,6 +31,7 @@ DEMO_WORKBOOKS = {
     "tableau_de_bord.xlsx": "xlsales.macros.dashboard",
     "commissions.xlsx": "xlsales.macros.commissions",
     "plan_de_formation.xlsx": "xlsales.macros.training_plan",
+    "cahier_exercices.xlsx": "xlsales.macros.exercises",
 }
 
 

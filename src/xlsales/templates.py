@@ -20,7 +20,7 @@ import xlwings
 
 from .sheets.plan import BookPlan, Button, SheetPlan
 
-__all__ = ["TEMPLATES", "quickstart_vba_project", "build_template", "build_templates", "MACRO"]
+__all__ = ["TEMPLATES", "LITE_SCRIPTS", "quickstart_vba_project", "build_template", "build_templates", "MACRO"]
 
 #: The macro of xlwings' quickstart module that runs ``main()`` of the workbook's ``.py``.
 MACRO = "SampleCall"
@@ -38,6 +38,17 @@ TEMPLATES = {
     "training_plan": ("xlsales.macros.training_plan", "Plan de développement des compétences",
                       "Mettez à jour les niveaux dans « Compétences », le catalogue et les dates d'entretien : écarts, "
                       "budget et échéances se recalculent. Le bouton reconstruit les besoins et le calendrier."),
+    "exercises": ("xlsales.macros.exercises", "Cahier d'exercices du formateur",
+                  "Choisissez un thème et une graine dans « Paramètres » puis cliquez sur le bouton : l'énoncé (cases "
+                  "de réponse vides) et son corrigé (formules) sont reconstruits avec de nouveaux chiffres."),
+}
+
+#: name of the xlwings Lite ``@script`` of each template
+LITE_SCRIPTS = {
+    "dashboard": "actualiser_tableau_de_bord",
+    "commissions": "actualiser_commissions",
+    "training_plan": "actualiser_plan_de_formation",
+    "exercises": "nouvel_exercice",
 }
 
 _TEMPLATE_PY = '''"""Bouton « Mettre à jour » de {name}.xlsm (xlwings).
@@ -130,8 +141,7 @@ def build_template(name: str, outdir: str | os.PathLike, company=None) -> Path:
         vba = Path(folder) / "vbaProject.bin"
         vba.write_bytes(quickstart_vba_project())
         write_book(book, target, vba_project=vba, vba_codenames={"Accueil": "Sheet1", "xlwings.conf": "Sheet2"})
-    lite = {"dashboard": "actualiser_tableau_de_bord", "commissions": "actualiser_commissions",
-            "training_plan": "actualiser_plan_de_formation"}[name]
+    lite = LITE_SCRIPTS[name]
     (outdir / f"{name}.py").write_text(_TEMPLATE_PY.format(name=name, macro=MACRO, lite=lite), encoding="utf-8")
     return target
 
