@@ -62,6 +62,10 @@ CRAFTED = [
     ("Zêta Négoce", "distributeur", "Farid Haddad", 80000.0, 60000.0, "2025-12-31", "2026-01-15", [1, 2, 1, 2]),
     ("Êta Bureau d'études", "prescripteur", "Gaëlle Simon", 20000.0, 90000.0, "2024-02-29", "2023-02-28", [5, 5, 5, 4]),
     ("Thêta Industrie", "client", "Hugo Blanc", 120000.0, 150000.0, "2021-06-30", None, [3, 4, 3, 4]),
+    # names that SUMIFS/COUNTIFS/MATCH would read as wildcards or operators, and a name they would match
+    ("Atelier *Pro?", "client", "Ivan Dupré", 50000.0, 80000.0, "2025-01-15", "2024-06-01", [4, 4, 4, 4]),
+    ("Atelier Grand Prox", "client", "Jade Morel", 70000.0, 90000.0, "2025-02-15", None, [2, 2, 2, 2]),
+    ("<Nord> Services", "distributeur", "Karl Faure", 60000.0, 70000.0, "2025-03-01", None, [3, 3, 3, 3]),
 ]
 
 
@@ -100,6 +104,8 @@ ACTIONS = [
     ("Partenaire 03", "Plan promotionnel", "E-mail", None, "2026-06-15", "prévue"),
     ("prescripteur", "Rencontre technique", "Salon", None, "2025-11-15", "réalisée"),  # outside the year
     ("Segment B", "À planifier", "E-mail", None, None, "prévue"),  # no date
+    ("Atelier *Pro?", "Démonstration", "Visite", "Marc", "2026-06-02", "prévue"),
+    ("<Nord> Services", "Revue annuelle", "Réunion", "Lina", "2026-06-03", "réalisée"),
 ]
 DIFFUSIONS = [
     ("2026-01-08", "Catalogue 2026", "distributeur", "E-mail"),
@@ -109,6 +115,8 @@ DIFFUSIONS = [
     ("2026-02-11", "Fiche technique", "Alpha Hydraulique", "SMS"),
     ("2026-03-12", "Invitation salon", "Segment A", "E-mail"),
     ("2026-03-20", "Plan de formation", "Beta Distribution", "Réunion"),
+    ("2026-04-02", "Offre spéciale", "Atelier *Pro?", "E-mail"),
+    ("2026-04-03", "Offre spéciale", "<Nord> Services", "E-mail"),
 ]
 PREVIOUS = {"Alpha Hydraulique": 100000.0, "Beta Distribution": 0.0, "Zêta Négoce": 100000.0, "Thêta Industrie": 150000.0,
             "Partenaire 02": 12000.0}
@@ -200,7 +208,7 @@ def test_structure(built):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Annuaire", "Qualification", "Plan d'animation", "Diffusion", "Performance", "RGPD"]
     tables = {name: list(wb[name].tables) for name in wb.sheetnames}
-    assert tables["Annuaire"] == ["Annuaire"] and wb["Annuaire"].tables["Annuaire"].ref == "A1:N31"
+    assert tables["Annuaire"] == ["Annuaire"] and wb["Annuaire"].tables["Annuaire"].ref == "A1:N34"
     assert tables["Plan d'animation"] == ["Actions"] and tables["Diffusion"] == ["Diffusions"]
     assert tables["RGPD"] == ["Traitements"]
     # protection: computed sheets locked, logs and directory open to new rows
@@ -394,6 +402,8 @@ def test_diffusion_counts_match_pandas(values, built):
     for tool, c in layout.d_tool_cols.items():
         assert ws.cell(layout.d_sent_row, c).value == int((log.tool == tool).sum())
     assert ws.cell(layout.d_rows["Alpha Hydraulique"], layout.d_tool_cols["E-mail"]).value == 2  # direct + segment A
+    decoy = "Atelier Grand Prox"  # not reached by the offer sent to « Atelier *Pro? »
+    assert ws.cell(layout.d_rows[decoy], layout.d_tool_cols["E-mail"]).value == int(segments[decoy] == "A")
 
 
 @requires_libreoffice

@@ -375,6 +375,26 @@ def _dir(field_or_header: str) -> str:
     return column(TABLES["directory"], DIRECTORY_HEADERS.get(field_or_header, field_or_header))
 
 
+def _escaped(text: str) -> str:
+    return text.replace("~", "~~").replace("*", "~*").replace("?", "~?").replace('"', '""')
+
+
+def _plain(text: str) -> bool:
+    return not text.startswith(("<", ">", "=")) and not any(ch in text for ch in "*?~\"")
+
+
+def _crit(text: str, ref: str) -> str:
+    """The SUMIFS/COUNTIFS criterion matching exactly ``text`` (written in cell ``ref``): the cell
+    for a plain name, the literal ``"=<escaped>"`` for a name read as an operator or a wildcard
+    (« <Nord> Services », « Atelier *Pro? »)."""
+    return ref if _plain(text) else '"=' + _escaped(text) + '"'
+
+
+def _lookup(text: str, ref: str) -> str:
+    """The value MATCH(…, 0) looks up to find exactly ``text`` (wildcards escaped)."""
+    return ref if _plain(text) else '"' + _escaped(text) + '"'
+
+
 def _match(key: str) -> str:
     return f"MATCH({key},{_dir('partner')},0)"
 
@@ -473,7 +493,7 @@ def _qualification_sheet(partners: list[str], ratings: list[str], weights: Mappi
     for i, partner in enumerate(partners):
         r = first + i
         rows[partner] = r
-        key = f"$A{r}"
+        key = _lookup(partner, f"$A{r}")
         cells: list[Any] = [partner, Formula(_lookup_text("type", key))]
         cells += [Formula(_lookup_value(name, key)) for name in ratings]
         grid = f"{r1}{r}:{r2}{r}"
@@ -610,17 +630,17 @@ def _plan_sheet(partners: list[str], actions: pd.DataFrame, year: int, q: dict) 
             elif kind == "status":
                 f = f'COUNTIFS({window},{a["status"]},$I{r})'
             elif kind == "tool":
-                f = f'COUNTIFS({window},{a["tool"]},$I{r},{active})'
+                f = f'COUNTIFS({window},{a["tool"]},{_crit(value, f"$I{r}")},{active})'
             elif kind == "target":
-                f = f'COUNTIFS({window},{a["target"]},$I{r},{active})'
+                f = f'COUNTIFS({window},{a["target"]},{_crit(value, f"$I{r}")},{active})'
             else:
                 f = "+".join(f'COUNTIFS({window},{a["target"]},{who},{active})'
-                             for who in (f"$I{r}", f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
+                             for who in (_crit(value, f"$I{r}"), f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
             sheet.set(r, m0 + m, formula=f, style="int")
         sheet.set(r, total_col, formula=f"SUM({col(m0)}{r}:{col(m0 + 11)}{r})", style="total_int")
         if kind == "partner":
-            sheet.set(r, seg_col, formula=_segment_ref(q, f"$I{r}"), style="text")
-            sheet.set(r, type_col, formula=_lookup_text("type", f"$I{r}"), style="text")
+            sheet.set(r, seg_col, formula=_segment_ref(q, _lookup(value, f"$I{r}")), style="text")
+            sheet.set(r, type_col, formula=_lookup_text("type", _lookup(value, f"$I{r}")), style="text")
     cal_last = first + len(lines) - 1
     _rules(sheet, cal_last + 2, "plan", c0)
     sheet.conditional_formats.append(ConditionalFormat(f"{col(m0)}{first}:{col(m0 + 11)}{cal_last}", "cell_is",
@@ -667,17 +687,17 @@ def _diffusion_sheet(partners: list[str], diffusions: pd.DataFrame, q: dict) -> 
         r = first + i
         p_rows[partner] = r
         sheet.set(r, c0, partner, style="text")
-        for c in tool_cols.values():
-            f = "+".join(f"COUNTIFS({d['recipient']},{who},{d['tool']},{col(c)}${header})"
-                         for who in (f"${col(c0)}{r}", f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
+        for tool, c in tool_cols.items():
+            f = "+".join(f"COUNTIFS({d['recipient']},{who},{d['tool']},{_crit(tool, f'{col(c)}${header}')})"
+                         for who in (_crit(partner, f"${col(c0)}{r}"), f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
             sheet.set(r, c, formula=f, style="int")
         sheet.set(r, total_col, formula=f"SUM({col(c0 + 1)}{r}:{col(total_col - 1)}{r})", style="total_int")
-        sheet.set(r, seg_col, formula=_segment_ref(q, f"${col(c0)}{r}"), style="text")
-        sheet.set(r, type_col, formula=_lookup_text("type", f"${col(c0)}{r}"), style="text")
+        sheet.set(r, seg_col, formula=_segment_ref(q, _lookup(partner, f"${col(c0)}{r}")), style="text")
+        sheet.set(r, type_col, formula=_lookup_text("type", _lookup(partner, f"${col(c0)}{r}")), style="text")
     sent_row = first + len(partners)
     sheet.set(sent_row, c0, "Envois (lignes du journal)", style="total_text")
-    for c in tool_cols.values():
-        sheet.set(sent_row, c, formula=f"COUNTIF({d['tool']},{col(c)}${header})", style="total_int")
+    for tool, c in tool_cols.items():
+        sheet.set(sent_row, c, formula=f"COUNTIF({d['tool']},{_crit(tool, f'{col(c)}${header}')})", style="total_int")
     sheet.set(sent_row, total_col, formula=f"SUM({col(c0 + 1)}{sent_row}:{col(total_col - 1)}{sent_row})",
               style="total_int")
     p_last = first + len(partners) - 1
@@ -715,16 +735,16 @@ def _performance_sheet(partners: list[str], previous: Mapping[str, float], q: di
     for i, partner in enumerate(partners):
         r = first + i
         rows[partner] = r
-        key = f"$A{r}"
+        key = _lookup(partner, f"$A{r}")
         prev = previous.get(partner)
         sheet.row(r, 1, [
             partner,
             Formula(_lookup_text("type", key)),
             Formula(f'IFERROR(MID({_segment_ref(q, key)},{len(SEGMENT_PREFIX) + 1},20),"")'),
-            Formula(_sum_of("revenue", key)),
+            Formula(_sum_of("revenue", _crit(partner, f"$A{r}"))),
             None if prev is None or _is_missing(prev) else float(prev),
             Formula(f'IF({L["previous"]}{r}=0,"",({L["revenue"]}{r}-{L["previous"]}{r})/{L["previous"]}{r})'),
-            Formula(_sum_of("potential", key)),
+            Formula(_sum_of("potential", _crit(partner, f"$A{r}"))),
             Formula(f'IF({L["potential"]}{r}=0,"",{L["revenue"]}{r}/{L["potential"]}{r})'),
             Formula(f'MAX(0,{L["potential"]}{r}-{L["revenue"]}{r})'),
             Formula(f'IF(${L["revenue"]}${total}=0,"",{L["revenue"]}{r}/${L["revenue"]}${total})'),
@@ -815,7 +835,7 @@ def _gdpr_sheet(partners: list[str], register: pd.DataFrame, processing: Mapping
     for i, partner in enumerate(partners):
         r = first + i
         rows[partner] = r
-        key = f"$A{r}"
+        key = _lookup(partner, f"$A{r}")
         proc = f"${L['processing']}{r}"
         start = f"{L['start']}{r}"
         end = f"{L['end']}{r}"
