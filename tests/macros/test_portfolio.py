@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import openpyxl
@@ -647,6 +648,26 @@ def test_changed_inputs_flow_through_the_formulas(built, inputs, tmp_path):
     check_churn(after["Attrition"], layout, e, changed)
     check_market(after["Marché"], layout, e["per"], market)
     check_density(after["Densité"], layout, e["per"], potential)
+
+
+@requires_libreoffice
+def test_year_typed_in_the_parameters(built, inputs, tmp_path):
+    """Analysing N−1 instead: statuses, RFM (reference 1 January N), churn N−2 → N−1, sectors, market."""
+    plan, layout, _ = built
+    path = tmp_path / "year.xlsx"
+    render_book(plan).save(path)
+    wb = openpyxl.load_workbook(path)
+    wb["Paramètres"]["B4"] = N - 1
+    wb.save(path)
+    after = recalculated_workbook(path, tmp_path / "after")
+    e = expected_frames(*inputs, N - 1, PARAMS)
+    assert e["lost"].sum() > 0 and (e["per"].status == "Nouveau").sum() > 0
+    year_layout = replace(layout, year=N - 1)
+    check_customers(after["Clients"], year_layout, e, PARAMS)
+    check_sectors(after["Secteurs"], year_layout, e["per"])
+    check_churn(after["Attrition"], year_layout, e, PARAMS)
+    check_market(after["Marché"], year_layout, e["per"], MARKET)
+    check_density(after["Densité"], year_layout, e["per"], POTENTIAL)
 
 
 @requires_libreoffice
