@@ -648,14 +648,14 @@ def test_changed_inputs_change_the_outputs(built, tmp_path):
     reps = make_reps()
     reps.loc[6, "hire_date"] = pd.Timestamp("2026-03-02")
     reps.loc[5, "region"] = "Sud"
-    # 9. Intégration: another newcomer, an arrival date, a renewal, an action done
+    # 9. Intégration: another newcomer, an arrival on a 31st, a renewal, an action done
     onb_ws = wb["Intégration"]
     oc = layout.onboarding_cells
     onb_ws[oc["newcomer"]].value = "Chloé Colin"
-    onb_ws[oc["hire_date"]].value = dt.datetime(2026, 4, 30)
+    onb_ws[oc["hire_date"]].value = dt.datetime(2026, 3, 31)
     onb_ws[oc["renewal_months"]].value = 2
     onb_ws.cell(layout.action_rows[0], layout.action_cols["status"]).value = "fait"
-    onboarding = replace(layout.onboarding, newcomer="Chloé Colin", hire_date=D(2026, 4, 30), renewal_months=2,
+    onboarding = replace(layout.onboarding, newcomer="Chloé Colin", hire_date=D(2026, 3, 31), renewal_months=2,
                          actions=[replace(a) for a in layout.onboarding.actions])
     onboarding.actions[0].status = "fait"
     # 10. the job title
@@ -682,8 +682,9 @@ def test_changed_inputs_change_the_outputs(built, tmp_path):
     assert after["Besoins"].cell(layout.group_rows[NO_GROUP], nc["current"]).value == 0
     assert after["Besoins"].cell(layout.group_rows["Nord"], nc["current"]).value == 3
     assert after["Intégration"]["B6"].value == "Chloé Colin"
-    assert after["Intégration"][oc["trial_end"]].value.date() == D(2026, 7, 29)
-    assert after["Intégration"][oc["renewal_end"]].value.date() == D(2026, 9, 29)
+    # hired on 31 March: 3 months end on 30 June (no 31 June), with 2 more months on 30 August
+    assert after["Intégration"][oc["trial_end"]].value.date() == D(2026, 6, 30)
+    assert after["Intégration"][oc["renewal_end"]].value.date() == D(2026, 8, 30)
     assert after["Étapes"].cell(layout.step_rows[0], layout.step_cols["follow"]).value == "terminée"
     assert after["Besoins"].cell(layout.skill_rows[0], 6).value == "À renforcer"  # required 3, team 2.5
 

@@ -21,7 +21,8 @@ Rules encoded
   dans la limite des postes à pourvoir ; sinon liste d'attente.
 * **Étapes** : fin = début + durée (jours calendaires) − 1 ; une étape occupe les semaines
   (lundi–dimanche) qui recoupent [début ; fin].
-* **Période d'essai** : elle se décompte de quantième à quantième, fin = EDATE(arrivée ; mois) − 1.
+* **Période d'essai** : elle se décompte de quantième à quantième, fin = EDATE(arrivée ; mois) − 1 jour
+  (le dernier jour du mois quand ce quantième n'y existe pas).
 """
 
 from __future__ import annotations
@@ -461,17 +462,28 @@ def gantt_weeks(starts, ends, first_monday: dt.date, weeks: int) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------
 
 def trial_end(hire: dt.date | None, months) -> dt.date | None:
-    """Last day of a trial period of ``months`` months starting on ``hire`` (EDATE − 1 day).
+    """Last day of a trial period of ``months`` months starting on ``hire``.
+
+    The period is counted from date to date (« de quantième à quantième ») and ends the day before
+    the same day ``months`` months later; when that month has no such day (hired on the 31st),
+    it ends on the last day of that month.
+
+    Notes
+    -----
+    Excel: ``EDATE(h; m) − SI(JOUR(EDATE(h; m)) < JOUR(h); 0; 1)``.
 
     Examples
     --------
-    >>> trial_end(dt.date(2026, 3, 2), 3), trial_end(dt.date(2026, 11, 30), 3)
-    (datetime.date(2026, 6, 1), datetime.date(2027, 2, 27))
+    >>> trial_end(dt.date(2026, 3, 2), 3), trial_end(dt.date(2026, 4, 1), 2)
+    (datetime.date(2026, 6, 1), datetime.date(2026, 5, 31))
+    >>> trial_end(dt.date(2026, 1, 31), 1), trial_end(dt.date(2026, 11, 30), 3)
+    (datetime.date(2026, 2, 28), datetime.date(2027, 2, 28))
     """
     hire = _date(hire)
     if hire is None or months is None or pd.isna(months):
         return None
-    return edate(hire, int(months)) - dt.timedelta(days=1)
+    same_day = edate(hire, int(months))
+    return same_day if same_day.day < hire.day else same_day - dt.timedelta(days=1)
 
 
 def onboarding_dates(hire: dt.date | None, offsets, units, trial_end_date: dt.date | None) -> list[dt.date | None]:

@@ -245,8 +245,9 @@ _LEGAL_ONBOARDING = [
     ("Période d'essai d'un CDI (art. L1221-19) : 2 mois au plus pour les ouvriers et employés, 3 mois pour les agents de "
      "maîtrise et techniciens, 4 mois pour les cadres ; renouvelable une fois si un accord de branche étendu le prévoit et "
      "si le contrat le stipule (art. L1221-21), renouvellement compris 4, 6 ou 8 mois."),
-    ("Décompte de quantième à quantième : fin = EDATE(arrivée ; durée) − 1 jour. Rupture pendant l'essai : délai de "
-     "prévenance (art. L1221-25 pour l'employeur, L1221-26 pour le salarié)."),
+    ("Décompte de quantième à quantième : fin = MOIS.DECALER(arrivée ; durée) − 1 jour (dernier jour du mois si ce "
+     "quantième n'existe pas). Rupture pendant l'essai : délai de prévenance (art. L1221-25 pour l'employeur, "
+     "L1221-26 pour le salarié)."),
     ("DPAE à l'URSSAF dans les 8 jours qui précèdent l'embauche ; visite d'information et de prévention dans les 3 mois "
      "de la prise de poste (art. R4624-10) ; premier entretien de parcours professionnel dans l'année qui suit l'embauche "
      "(loi n° 2025-989 du 24 octobre 2025). Textes à vérifier sur Légifrance."),
@@ -1023,10 +1024,14 @@ def _onboarding_sheet(onb: Onboarding, comp: dict) -> tuple[SheetPlan, dict]:
     sheet.put(cells["tutor"], onb.tutor, style="input_text")
     sheet.put(cells["trial_months"], onb.trial_months, style="input_int")
     sheet.put(cells["renewal_months"], onb.renewal_months, style="input_int")
+    def period_end(months: str) -> str:  # from date to date; the month's last day when that day does not exist
+        same = f'EDATE({B["hire_date"]},{months})'
+        return f'{same}-IF(DAY({same})<DAY({B["hire_date"]}),0,1)'
+
     sheet.put(cells["trial_end"], formula=f'IF(OR({B["hire_date"]}="",N({B["trial_months"]})=0),"",'
-                                          f'EDATE({B["hire_date"]},{B["trial_months"]})-1)', style="date")
+                                          f'{period_end(B["trial_months"])})', style="date")
     sheet.put(cells["renewal_end"], formula=f'IF(OR({B["trial_end"]}="",N({B["renewal_months"]})=0),"",'
-                                            f'EDATE({B["hire_date"]},{B["trial_months"]}+{B["renewal_months"]})-1)',
+                                            f'{period_end(B["trial_months"] + "+" + B["renewal_months"])})',
               style="date")
     sheet.set(rows["trial_months"], 3, "CDI : 2 mois (ouvriers, employés), 3 mois (agents de maîtrise, techniciens), "
                                        "4 mois (cadres) au plus.", style="note")
