@@ -781,6 +781,10 @@ print(json.dumps({{"names": names, "inputs_unchanged": before == after,
     assert [r[0] for r in new_fiches[1:]] == [r[0] for r in fiches[1:]] + ["C777"]
     for old, kept in zip(fiches[1:], new_fiches[1:]):
         assert [v if v != "" else None for v in old[:4]] == [v if v != "" else None for v in kept[:4]]
+    serial = lambda d: (d - dt.date(1899, 12, 30)).days
+    assert new_fiches[1][4] == serial(dt.date(2019, 3, 1))  # dates typed in the file kept
+    c038 = next(r for r in new_fiches if r[0] == "C038")
+    assert c038[5] == serial(dt.date(2024, 6, 30))
     assert "Énergie" in [r[0] for r in grids["Secteurs"]]
     # the market size and potential typed before the refresh are still there
     assert grids["Marché"][market_row][layout.market_cols["market"] - 1] == 654_321.0
