@@ -32,7 +32,7 @@ from __future__ import annotations
 import io as _io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -230,7 +230,6 @@ class JourneyLayout:
     day_cols: dict[str, int]
     tour: core.TourPlan | None
     has_map: bool
-    notes: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1054,7 +1053,8 @@ def build_journey(opportunities: pd.DataFrame, visits: pd.DataFrame | None = Non
     visits : DataFrame, optional
         The customers of the tour (:func:`xlsales.io.read_locations` rows, e.g. chosen by
         :func:`select_visits`): customer, address, latitude, longitude, visit_minutes (45 when
-        missing), priority. None: an empty tour, to be typed in.
+        missing), priority; a customer listed twice is visited once. None: an empty tour, to be
+        typed in.
     year : int, optional
         Keep only the opportunities whose lead date falls in that year; default: all of them.
     start : (label, latitude, longitude), optional
