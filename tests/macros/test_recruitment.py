@@ -848,3 +848,21 @@ print(json.dumps({{"names": names, "unchanged": before == after,
     # what was typed on the computed sheets is back
     assert result["besoins"][layout.group_rows["Sud"] - 1][layout.needs_cols["departures"] - 1] == 4
     assert result["integration"][int(layout.onboarding_cells["tutor"][1:]) - 1][1] == "Tutrice Test"
+
+
+def test_plan_from_files_read_by_the_readers(inputs, tmp_path):
+    """The CLI's path: CSV files in the users' format, read by xlsales.io, then the plan."""
+    from xlsales import io as xio
+
+    candidates, grid, reps = inputs
+    paths = {name: tmp_path / f"{name}.csv" for name in ("candidats", "grille", "equipe")}
+    xio.write_table(candidates, paths["candidats"], xio.CANDIDATES)
+    xio.write_table(grid, paths["grille"], xio.INTERVIEW_GRID)
+    xio.write_table(reps, paths["equipe"], xio.REPS)
+    plan = plan_from_files(xio.read_candidates(paths["candidats"]), xio.read_interview_grid(paths["grille"]),
+                           xio.read_reps(paths["equipe"]))
+    again = build_recruitment(candidates, grid, reps)[0]
+    for name in ("Grille", "Candidats", "Comparaison", "Équipe"):
+        assert plan.sheet(name).cells == again.sheet(name).cells, name
+    grille = plan.sheet("Grille")
+    assert [grille.cells[(9, c)].value for c in (1, 2, 3, 4)] == ["Mobilité (permis B)", 1.0, "oui", 3.0]

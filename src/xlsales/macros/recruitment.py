@@ -1092,7 +1092,7 @@ def _onboarding_sheet(onb: Onboarding, comp: dict) -> tuple[SheetPlan, dict]:
     sheet.set(note, 1, "Rappels légaux", style="label")
     _notes(sheet, note + 1, _LEGAL_ONBOARDING)
     sheet.widths.update({"A": 44, "B": 70, "C": 18, "D": 20, "E": 10, "F": 11, "G": 12, "H": 10, "I": 13})
-    sheet.freeze = f"A{header + 1}"
+    sheet.freeze = "B4"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Plan d'intégration")
     return sheet, {"cells": cells, "rows": action_rows, "cols": cols}
 
