@@ -35,6 +35,7 @@ from xlsales.macros.portfolio import (
     read_params,
 )
 from xlsales.recalc import recalculated_workbook
+from xlsales.sheets.formulas import SalesTable
 from xlsales.sheets.plan import col
 from xlsales.sheets.render_openpyxl import render_book
 from xlsales.sheets.render_xlsxwriter import write_book
@@ -244,12 +245,14 @@ def test_structure(built, inputs, renderer, tmp_path):
     # input tables: the sales lines with the calculated columns, the customer master data
     ventes = wb["Ventes"]
     table = ventes.tables["Ventes"]
-    assert table.ref == f"A1:T{len(inputs[0]) + 1}"
+    width = len(SalesTable.INPUT) + len(SalesTable.CALCULATED) + 1
+    assert table.ref == f"A1:{col(width)}{len(inputs[0]) + 1}"
+    assert ventes.cell(1, width).value == "Nouvelle facture"
     calculated = {c.name: c.calculatedColumnFormula for c in table.tableColumns if c.calculatedColumnFormula is not None}
     if renderer == "xlsxwriter":  # the openpyxl renderer writes the formulas in the cells only
-        assert set(calculated) == {"CA HT", "Coût", "Marge", "Année", "Mois", "Nouvelle facture"}
-    assert ventes["T2"].value == ('=IF(Ventes[[#This Row],[Facture]]="",1,IF(MATCH(Ventes[[#This Row],[Facture]],'
-                                  'Ventes[Facture],0)=ROW()-ROW(Ventes[[#Headers],[Facture]]),1,0))')
+        assert set(calculated) == set(SalesTable.CALCULATED.values()) | {"Nouvelle facture"}
+    assert ventes.cell(2, width).value == ('=IF(Ventes[[#This Row],[Facture]]="",1,IF(MATCH(Ventes[[#This Row],[Facture]],'
+                                           'Ventes[Facture],0)=ROW()-ROW(Ventes[[#Headers],[Facture]]),1,0))')
     assert ventes["A2"].protection.locked is False and ventes.freeze_panes == "A2"
     fiches = wb["Fiches clients"]
     assert fiches.tables["FichesClients"].ref == "A1:F43"
@@ -278,7 +281,8 @@ def test_structure(built, inputs, renderer, tmp_path):
     assert cell.protection.locked is True and cell.number_format.startswith("#,##0.00")
     assert clients[f"{cols['last']}{first}"].value.startswith('=IF(G16=0,"",SUMPRODUCT(MAX((Ventes[Client]=$A16)')
     assert clients[f"{cols['r']}{first}"].value.startswith('=IF(G16=0,"",1+INT(5*COUNTIFS(')
-    assert (wb["Produits"].freeze_panes, wb["Secteurs"].freeze_panes, wb["Densité"].freeze_panes) == ("B5", "B5", "B5")
+    assert (wb["Produits"].freeze_panes, wb["Secteurs"].freeze_panes, wb["Densité"].freeze_panes,
+            wb["Attrition"].freeze_panes, wb["Marché"].freeze_panes) == ("B5", "B5", "B5", "A4", "B4")
     # typed inputs on the output sheets: unlocked, with their validations
     market = wb["Marché"]
     row, mc = layout.market_region_rows["Est"], layout.market_cols

@@ -378,7 +378,7 @@ def _sales_sheet(sales: pd.DataFrame) -> SheetPlan:
                 value = None
             sheet.set(row, j, value, style=styles.get(f, "data_text"))
         for k, (f, formula) in enumerate(calculated.items(), start=len(fields) + 1):
-            sheet.set(row, k, formula=formula, style=calc_styles[f])
+            sheet.set(row, k, formula=formula, style=calc_styles.get(f, "calc_text"))
     last_col = len(headers)
     sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last_col)}{max(n, 1) + 1}",
                                   calculated={calc_headers[f]: formula for f, formula in calculated.items()}))
@@ -997,6 +997,7 @@ def _market_sheet(regions: list[str], sectors: list[str], customers_count: int, 
         sheet.widths[L[key]] = width
     sheet.widths["A"] = 52
     sheet.widths.update({col(sorted_col - 1): 3, K[0]: 7, K[1]: 14, K[2]: 12, K[3]: 12, K[4]: 12})
+    sheet.freeze = "B4"
     sheet.print_setup = PrintSetup(orientation="landscape", header="Marché et concentration")
     return sheet, {"region_rows": region_rows, "sector_rows": sector_rows, "cols": C, "cells": cells,
                    "lorenz_first": data_first, "sorted_col": sorted_col}
