@@ -348,6 +348,8 @@ def test_typed_inputs_read_back(built, tmp_path):
     rows = lambda name: [list(r) for r in wb[name].iter_rows(values_only=True)]
     year, params = read_params(rows("Paramètres"))
     assert year == N and params == PARAMS
+    wb["Paramètres"]["B4"], wb["Paramètres"]["B8"], wb["Paramètres"]["B7"] = "2024", 0.9, None
+    assert read_params(rows("Paramètres")) == (2024, replace(PARAMS, retention=0.9, discount_rate=0.10))
     market, potential = read_market_inputs(rows("Marché"), rows("Densité"))
     assert potential == {k: float(v) for k, v in POTENTIAL.items()}
     typed = {k: v for k, v in MARKET.items() if v["size"] is not None or any(v["competitors"])}
