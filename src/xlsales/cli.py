@@ -31,6 +31,9 @@ DEMO_WORKBOOKS = {
     "tableau_de_bord.xlsx": "xlsales.macros.dashboard",
     "commissions.xlsx": "xlsales.macros.commissions",
     "plan_de_formation.xlsx": "xlsales.macros.training_plan",
+    "recrutement.xlsx": "xlsales.macros.recruitment",
+    "reseau_partenaires.xlsx": "xlsales.macros.network",
+    "parcours_client.xlsx": "xlsales.macros.journey",
     "cahier_exercices.xlsx": "xlsales.macros.exercises",
 }
 

@@ -38,6 +38,18 @@ TEMPLATES = {
     "training_plan": ("xlsales.macros.training_plan", "Plan de développement des compétences",
                       "Mettez à jour les niveaux dans « Compétences », le catalogue et les dates d'entretien : écarts, "
                       "budget et échéances se recalculent. Le bouton reconstruit les besoins et le calendrier."),
+    "recruitment": ("xlsales.macros.recruitment", "Kit de recrutement",
+                    "Complétez la grille, les notes des candidats, les dates des étapes et de l'intégration : scores, "
+                    "classement et échéances se recalculent. Le bouton reconstruit les feuilles après l'ajout de "
+                    "critères ou de candidats."),
+    "network": ("xlsales.macros.network", "Réseau de partenaires et registre RGPD",
+                "Tenez l'annuaire à jour, notez les partenaires, planifiez les actions et la diffusion : segments, "
+                "performance et alertes de conservation (RGPD) se recalculent. Le bouton reconstruit les feuilles "
+                "après l'ajout de partenaires."),
+    "journey": ("xlsales.macros.journey", "Parcours client et tournées",
+                "Collez les opportunités, notez les points de contact, choisissez les clients à visiter : entonnoir, "
+                "coûts d'acquisition et journées de tournée se recalculent. Le bouton réoptimise l'ordre de visite "
+                "et redessine la carte."),
     "exercises": ("xlsales.macros.exercises", "Cahier d'exercices du formateur",
                   "Choisissez un thème et une graine dans « Paramètres » puis cliquez sur le bouton : l'énoncé (cases "
                   "de réponse vides) et son corrigé (formules) sont reconstruits avec de nouveaux chiffres."),
@@ -48,6 +60,9 @@ LITE_SCRIPTS = {
     "dashboard": "actualiser_tableau_de_bord",
     "commissions": "actualiser_commissions",
     "training_plan": "actualiser_plan_de_formation",
+    "recruitment": "actualiser_recrutement",
+    "network": "actualiser_reseau",
+    "journey": "actualiser_parcours_client",
     "exercises": "nouvel_exercice",
 }
 

@@ -12,7 +12,9 @@ reported in the returned list, never fatal.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from collections import defaultdict
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
@@ -185,6 +187,17 @@ def _render_sheet(sheet, plan: SheetPlan, skipped: list[str]) -> None:
             chart.chart_type = _CHART_TYPES[chart_spec.kind]
         except (NotImplementedError, AttributeError, ValueError) as error:
             skipped.append(f"{plan.name}: chart {chart_spec.title} ({error})")
+    for image in getattr(plan, "images", ()):
+        try:
+            left, top = _anchor_points(image.anchor)
+            width, height = image.size
+            with tempfile.TemporaryDirectory(prefix="xlsales-img-") as folder:
+                path = os.path.join(folder, "image.png")
+                with open(path, "wb") as fh:
+                    fh.write(image.data)
+                sheet.pictures.add(path, left=left, top=top, width=width * 0.75, height=height * 0.75)
+        except (NotImplementedError, AttributeError, ValueError, OSError) as error:
+            skipped.append(f"{plan.name}: image {image.anchor} ({error})")
     if plan.freeze:
         try:
             sheet.freeze_panes.freeze_at(plan.freeze)
