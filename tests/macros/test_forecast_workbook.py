@@ -18,8 +18,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import requires_libreoffice
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from xlsales.core import budget as cb
 from xlsales.core import (
     ets_forecast,
@@ -73,8 +74,6 @@ from xlsales.macros.forecast import (
     read_inputs,
     rows_of_workbook,
 )
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from xlsales.recalc import recalculated_workbook
 from xlsales.sheets.plan import col
 from xlsales.sheets.render_openpyxl import render_book
@@ -358,13 +357,18 @@ def test_history_from_sales_lines(sales, built):
     np.testing.assert_allclose(layout.revenue, by_month.to_numpy(), atol=0.005)
     assert layout.future[0] == dt.date(2025, 8, 1) and layout.future[-1] == dt.date(2026, 7, 1)
     assert layout.before == [dt.date(2025, 5, 1), dt.date(2025, 6, 1), dt.date(2025, 7, 1)]
-    # a month without sales inside the range counts 0; --year cuts the history at December
+    # a month without sales inside the range counts 0; --year 2025 (the budgeted year) cuts the
+    # history at December 2024
     gap = sales[sales.date.dt.to_period("M") != pd.Period("2023-05", "M")]
-    hist = monthly_history(gap, year=2024)
+    hist = monthly_history(gap, year=2025)
     assert len(hist) == 34 and hist.month.iloc[-1] == pd.Timestamp("2024-12-01")
     assert hist.loc[hist.month == pd.Timestamp("2023-05-01"), "revenue"].item() == 0.0
-    with pytest.raises(ValueError, match="aucune donnée pour l'année 2019"):
-        monthly_history(sales, year=2019)
+    with pytest.raises(ValueError, match="aucune donnée avant 2022"):
+        monthly_history(sales, year=2022)
+    with pytest.raises(ValueError, match="jusqu'en décembre 2025 : les données s'arrêtent en 07/2025"):
+        monthly_history(sales, year=2026)
+    plan = fc.plan_from_files(sales, year=2025)
+    assert plan.sheet("Budget des ventes").cells[(1, 1)].value.startswith("Budget des ventes 2025")
     with pytest.raises(ValueError, match="24 mois d'historique au moins"):
         build_forecast(sales[sales.date < "2023-12-01"])
     with pytest.raises(ValueError, match="mois manquant dans l'historique : 06/2023"):
@@ -600,7 +604,7 @@ def test_read_inputs_round_trip(built):
                  "other_payments"):
         assert getattr(got, name) == getattr(want, name), name
     hist = pd.DataFrame({"month": layout.months, "revenue": layout.revenue})
-    again, layout2 = build_forecast(history=hist, inputs=got)
+    again, _ = build_forecast(history=hist, inputs=got)
     for sheet in plan.sheets:
         assert again.sheet(sheet.name).cells == sheet.cells, sheet.name
     # one more month of history: typed amounts stay on their months, the new budget month gets the default
@@ -706,7 +710,7 @@ print(json.dumps({{"names": names, "history_unchanged": before == book.sheets["H
     "supply": grid("Approvisionnement"), "forecast": grid("Prévision")}}, default=str))
 """
     env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["history_unchanged"] and "Historique" not in result["touched"]

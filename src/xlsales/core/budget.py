@@ -26,7 +26,7 @@ from ._vector import as_float, as_series, excel_round
 from .errors import BadValueError, DomainError, NotAvailableError
 from .stock import eoq, reorder_point, safety_stock
 
-__all__ = ["procurement", "stock_plan", "collections", "vat_schedule", "cash_budget", "CASH_ROWS"]
+__all__ = ["CASH_ROWS", "cash_budget", "collections", "procurement", "stock_plan", "vat_schedule"]
 
 #: Columns of :func:`cash_budget`, in the order of the workbook's rows.
 CASH_ROWS = (

@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,22 +57,21 @@ from ..sheets.plan import (
     PrintSetup,
     SheetPlan,
     Validation,
-    area,
     col,
     quote_sheet,
 )
 
 __all__ = [
-    "SHEETS",
     "HISTORY",
+    "SHEETS",
     "FamilyInputs",
     "ForecastInputs",
     "ForecastLayout",
     "build_forecast",
     "monthly_history",
-    "read_inputs",
-    "plan_from_files",
     "plan_for_company",
+    "plan_from_files",
+    "read_inputs",
     "refresh",
 ]
 
@@ -284,11 +284,16 @@ def _line_cost(sales: pd.DataFrame) -> np.ndarray | None:
 
 
 def _months_range(periods: pd.Series, year: int | None) -> pd.PeriodIndex:
+    """The months of the history: all of them, or up to December before the budgeted ``year``."""
     first, last = periods.min(), periods.max()
     if year is not None:
-        if not (first.year <= year <= last.year):
-            raise ValueError(f"aucune donnée pour l'année {year} (historique de {first.year} à {last.year})")
-        last = min(last, pd.Period(f"{year}-12", freq="M"))
+        end = pd.Period(f"{int(year) - 1}-12", freq="M")
+        if end < first:
+            raise ValueError(f"aucune donnée avant {year} : l'historique commence en {first.strftime('%m/%Y')}")
+        if end > last:
+            raise ValueError(f"le budget {year} demande l'historique jusqu'en décembre {int(year) - 1} : "
+                             f"les données s'arrêtent en {last.strftime('%m/%Y')}")
+        last = end
     return pd.period_range(first, last, freq="M")
 
 
@@ -301,8 +306,8 @@ def monthly_history(sales: pd.DataFrame, year: int | None = None) -> pd.DataFram
         Sales lines (:func:`xlsales.io.read_sales`): date and revenue (or quantity, unit_price,
         discount).
     year : int, optional
-        Last year of the history kept (the budget is for the following months); default: up to
-        the last month with sales. Months without sales inside the range count 0.
+        The year budgeted: the history stops in December of the year before. Default: up to the
+        last month with sales. Months without sales inside the range count 0.
     """
     if sales is None or len(sales) == 0:
         raise ValueError("aucune ligne de ventes : impossible de constituer l'historique mensuel")
@@ -314,7 +319,7 @@ def monthly_history(sales: pd.DataFrame, year: int | None = None) -> pd.DataFram
 
 
 def _normalise_history(history: pd.DataFrame, year: int | None) -> pd.DataFrame:
-    """A history frame (month, revenue), sorted, one row a month, cut at December of ``year``."""
+    """A history frame (month, revenue), sorted, one row a month, cut at December before ``year``."""
     frame = history.rename(columns={c: c.lower() for c in history.columns})
     if "month" not in frame.columns or "revenue" not in frame.columns:
         raise ValueError("l'historique doit avoir les colonnes « Mois » (month) et « CA HT » (revenue)")
@@ -544,8 +549,8 @@ def _seasonal_sheet(n: int, first_month: int, holdout: bool) -> SheetPlan:
     first, last = OBS_FIRST, OBS_FIRST + n - 1
     C = OBS_COLS
     K = COEF_COLS
-    rng = lambda key, end=last: f"${col(C[key])}${first}:${col(C[key])}${end}"  # noqa: E731
-    season_rng = lambda end=last: rng("season", end)  # noqa: E731
+    rng = lambda key, end=last: f"${col(C[key])}${first}:${col(C[key])}${end}"
+    season_rng = lambda end=last: rng("season", end)
     headers = {1: "Saison", 2: "Mois", K["raw_mma"]: "Rapport moyen y / MMC", K["mma"]: "Coefficient (moyennes mobiles)",
                K["raw_rt"]: "Rapport moyen y / tendance", K["rt"]: "Coefficient (rapports à la tendance)"}
     if holdout:
@@ -558,7 +563,7 @@ def _seasonal_sheet(n: int, first_month: int, holdout: bool) -> SheetPlan:
     train_end = first + n - HOLDOUT - 1  # last observation row without the held-out year
     mma_train_end = train_end - PERIOD // 2  # last row whose MMC uses no held-out value
     names = _season_names(first_month)
-    coef_rng = lambda key: f"${col(K[key])}${COEF_FIRST}:${col(K[key])}${COEF_FIRST + PERIOD - 1}"  # noqa: E731
+    coef_rng = lambda key: f"${col(K[key])}${COEF_FIRST}:${col(K[key])}${COEF_FIRST + PERIOD - 1}"
     for j in range(PERIOD):
         r = COEF_FIRST + j
         sheet.set(r, 1, j + 1, style="int")
@@ -660,8 +665,8 @@ def _forecast_sheet(n: int, months: list[dt.date], future: list[dt.date], holdou
         sheet.set(FC_HEADER, j, h, style="header")
     sheet.heights[FC_HEADER] = 45
     a, b = f"{_TREND}!$B${TREND_ROWS['a']}", f"{_TREND}!$B${TREND_ROWS['b']}"
-    coef = lambda key: f"{_SEAS}!${col(COEF_COLS[key])}${COEF_FIRST}:${col(COEF_COLS[key])}${COEF_FIRST + PERIOD - 1}"  # noqa: E731
-    line = lambda key: (f"{_SEAS}!$P${LINE_ROWS[key]}", f"{_SEAS}!$Q${LINE_ROWS[key]}")  # noqa: E731
+    coef = lambda key: f"{_SEAS}!${col(COEF_COLS[key])}${COEF_FIRST}:${col(COEF_COLS[key])}${COEF_FIRST + PERIOD - 1}"
+    line = lambda key: (f"{_SEAS}!$P${LINE_ROWS[key]}", f"{_SEAS}!$Q${LINE_ROWS[key]}")
     ca, cb = line("cvs")
     for k, day in enumerate(future):
         r = FC_FIRST + k
@@ -834,7 +839,7 @@ def _budget_sheet(n: int, future: list[dt.date], inputs: ForecastInputs) -> Shee
         sheet.set(BUDGET_HEADER, j, h, style="header")
     sheet.heights[BUDGET_HEADER] = 30
     first, last = BUDGET_FIRST, BUDGET_FIRST + PERIOD - 1
-    coef = lambda key: f"{_SEAS}!${col(COEF_COLS[key])}${COEF_FIRST}:${col(COEF_COLS[key])}${COEF_FIRST + PERIOD - 1}"  # noqa: E731
+    coef = lambda key: f"{_SEAS}!${col(COEF_COLS[key])}${COEF_FIRST}:${col(COEF_COLS[key])}${COEF_FIRST + PERIOD - 1}"
     target, choice, price = (f"${c[0]}${c[1:]}" for c in (cells["target"], cells["choice"], cells["price"]))
     for k, day in enumerate(future):
         r = first + k
@@ -947,7 +952,7 @@ def _supply_sheet(future: list[dt.date], inputs: ForecastInputs) -> tuple[SheetP
         top += f + 4 if block == "purchases" else f + 3
     for i, fam in enumerate(inputs.families):
         w = SUPPLY_FIRST + i
-        cell = {b: (lambda m, b=b: f"{col(2 + m)}{blocks[b] + i}") for b in PLAN_BLOCKS}
+        cell = {b: (lambda m, r=blocks[b] + i: f"{col(2 + m)}{r}") for b in PLAN_BLOCKS}
         for b in PLAN_BLOCKS:
             sheet.set(blocks[b] + i, 1, fam.name, style="text")
         for m in range(PERIOD):
@@ -1145,8 +1150,8 @@ def build_forecast(sales: pd.DataFrame | None = None, history: pd.DataFrame | No
         A plain monthly history instead: ``month`` (any day of the month), ``revenue`` HT. One of
         ``sales`` or ``history`` is required; ``history`` wins when both are given.
     year : int, optional
-        Last year of history used (the forecast and budgets cover the 12 months after it);
-        default: up to the last month of the data.
+        The year forecast and budgeted (January to December): the history used stops in December
+        of the year before. Default: the 12 months that follow the last month of the data.
     reps : DataFrame, optional
         The team (:func:`xlsales.io.read_reps`): their fixed pay (``base_salary`` / 12) pre-fills
         the salaries of the cash budget.
@@ -1161,8 +1166,8 @@ def build_forecast(sales: pd.DataFrame | None = None, history: pd.DataFrame | No
     Raises
     ------
     ValueError
-        No data, fewer than 24 months, a month missing from the history, or no sales in ``year``
-        (message in French).
+        No data, fewer than 24 months, a month missing from the history, or data that do not
+        reach December before ``year`` (message in French).
     """
     if history is not None:
         hist = _normalise_history(history, year)
@@ -1212,7 +1217,7 @@ def _number(value, default: float | None) -> float | None:
         return default
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value) if np.isfinite(value) else default
-    parsed, percent, bad = xio.parse_numbers([value])
+    parsed, _percent, bad = xio.parse_numbers([value])
     return default if bad[0] or np.isnan(parsed[0]) else float(parsed[0])
 
 
@@ -1323,7 +1328,8 @@ def plan_from_files(sales: pd.DataFrame | None, year: int | None = None, reps: p
     sales : DataFrame
         Sales lines (:func:`xlsales.io.read_sales`), at least 24 months of them.
     year : int, optional
-        Last year of history used (``--year``); the forecast and budgets cover the next 12 months.
+        The year budgeted (``--year``): history up to December of the year before, forecast and
+        budgets from January to December; default: the 12 months after the last sale.
     reps : DataFrame, optional
         The team: its fixed pay pre-fills the salaries of the cash budget (0 otherwise).
     """
