@@ -678,36 +678,34 @@ def test_year_typed_in_the_parameters(built, inputs, tmp_path):
 
 @requires_libreoffice
 def test_sample_company_workbook(tmp_path):
+    """The ready-made workbook: 6 000 lines, 180 customers, credit notes, prospects; every check of the
+    synthetic data, on the sample company's figures."""
+    from xlsales.macros.portfolio import sample_market_inputs
     from xlsales.sample import make_sample_company
 
     company = make_sample_company()
-    plan = plan_for_company(company)
+    market, potential = sample_market_inputs(company)
+    plan, layout = build_portfolio(company.sales, company.customers, market=market, potential=potential)
+    assert [s.name for s in plan_for_company(company).sheets] == [s.name for s in plan.sheets]
     path = tmp_path / "portefeuille.xlsx"
     write_book(plan, path)
     wb = recalculated_workbook(path, tmp_path / "recalc")
     errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
               if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
     assert errors == []
-    year = int(company.sales.date.dt.year.max())
-    e = expected_frames(company.sales, company.customers, year, PortfolioParams())
+    e = expected_frames(company.sales, company.customers, layout.year, PortfolioParams())
     per = e["per"]
     assert (per.status == "Prospect").sum() == 3  # in the customer file, never invoiced
-    clients = wb["Clients"]
-    codes = [clients.cell(16 + i, 1).value for i in range(len(per))]
-    assert codes == list(per.index)
-    segments = [clients.cell(16 + i, 14).value for i in range(len(per))]
-    assert segments == per.segment.tolist()
-    revenue = per.revenue.to_numpy()
-    positive = revenue[revenue > 0]
-    market = wb["Marché"]
-    gini_cell = next(c for r in market.iter_rows(max_col=2) for c in r[:1] if c.value == "Indice de Gini du CA clients")
-    assert market.cell(gini_cell.row, 2).value == pytest.approx(core.gini(positive), abs=1e-12)
-    assert market.cell(gini_cell.row - 1, 2).value == pytest.approx(core.hhi(positive / positive.sum()), rel=1e-9)
-    churn = wb["Attrition"]
-    assert churn["B11"].value == pytest.approx(e["churn"], abs=1e-12)
-    # illustrative market and potential figures are typed, so every share shows
+    assert layout.customers == list(per.index)
+    check_customers(wb["Clients"], layout, e, PortfolioParams())
+    check_sectors(wb["Secteurs"], layout, per)
+    check_churn(wb["Attrition"], layout, e, PortfolioParams())
+    check_market(wb["Marché"], layout, per, market)
+    check_density(wb["Densité"], layout, per, potential)
+    # the illustrative market and potential figures are typed for every region, so every share shows
     density = wb["Densité"]
-    assert all(isinstance(density.cell(r, 5).value, float) for r in range(5, 9))
+    assert all(isinstance(density.cell(r, layout.density_cols["density"]).value, float)
+               for r in layout.density_rows.values())
 
 
 # ------------------------------------------------------------------------------------------------
