@@ -128,3 +128,36 @@ def test_exercise_writes_a_student_book_and_its_answer_key(tmp_path):
     assert again.exit_code == 1 and "existe déjà" in again.output
     unknown = runner.invoke(app, ["exercise", "astrologie", "-o", str(tmp_path)])
     assert unknown.exit_code == 1 and "thème inconnu" in unknown.output and "marges" in unknown.output
+
+
+def test_recruitment_network_and_journey_from_files(sample_dir, tmp_path):
+    cases = [
+        (["recruitment", str(sample_dir / "candidats.csv"), "--grid", str(sample_dir / "grille_entretien.csv"),
+          "--reps", str(sample_dir / "equipe.csv")], "Comparaison"),
+        (["network", str(sample_dir / "partenaires.csv")], "RGPD"),
+        (["journey", str(sample_dir / "opportunites.csv"), "--locations", str(sample_dir / "localisations.csv")],
+         "Entonnoir"),
+    ]
+    for args, sheet in cases:
+        out = tmp_path / f"{args[0]}.xlsx"
+        result = runner.invoke(app, args + ["-o", str(out)])
+        assert result.exit_code == 0, (args[0], result.output)
+        assert sheet in openpyxl.load_workbook(out).sheetnames
+
+
+def test_pseudonymize_keeps_the_original_and_is_stable(sample_dir, tmp_path):
+    source = sample_dir / "partenaires.csv"
+    before = source.read_bytes()
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    result = runner.invoke(app, ["pseudonymize", str(source), "-o", str(first), "--key", "cle-secrete-1"])
+    assert result.exit_code == 0, result.output
+    assert "colonnes pseudonymisées" in result.output
+    assert runner.invoke(app, ["pseudonymize", str(source), "-o", str(second)],
+                         env={"XLSALES_PSEUDO_KEY": "cle-secrete-1"}).exit_code == 0
+    assert source.read_bytes() == before
+    assert first.read_bytes() == second.read_bytes() != before
+    assert runner.invoke(app, ["pseudonymize", str(source), "-o", str(first), "--key", "cle-secrete-1"]).exit_code == 1
+    no_key = runner.invoke(app, ["pseudonymize", str(source), "-o", str(tmp_path / "c.csv")], env={"XLSALES_PSEUDO_KEY": ""})
+    assert no_key.exit_code == 1 and "clé" in no_key.output
+    same = runner.invoke(app, ["pseudonymize", str(source), "-o", str(source), "--key", "cle-secrete-1"])
+    assert same.exit_code == 1 and source.read_bytes() == before

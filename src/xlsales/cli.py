@@ -262,12 +262,21 @@ def pseudonymize(
     if output.resolve() == source.resolve():
         _fail("le fichier de sortie doit être différent de l'original")
     try:
-        path = pseudonymize_file(source, output, key, force=force)
+        report = pseudonymize_file(source, output, key, force=force)
     except InputError as error:
         _fail(str(error))
     except OutputExistsError:
         _fail(f"{output} existe déjà : ajoutez --force pour le remplacer")
-    _done(Path(path))
+    for sheet, columns in report.columns.items():
+        where = f"feuille « {sheet} » : " if sheet else ""
+        described = ", ".join(f"{header} ({kind})" for header, kind in columns.items()) or "aucune"
+        console.print(f"{escape(where)}colonnes pseudonymisées : {escape(described)}")
+    console.print(f"{report.cells} cellule(s) remplacée(s)")
+    if report.collisions:
+        err.print(f"[yellow]Attention :[/] {report.collisions} pseudonyme(s) partagé(s) par plusieurs valeurs")
+    for note in report.notes:
+        err.print(f"[yellow]Note :[/] {escape(note)}")
+    _done(Path(report.path))
 
 
 @app.command("journey")
