@@ -75,9 +75,13 @@ __all__ = [
     "PortfolioLayout",
     "PortfolioParams",
     "build_portfolio",
+    "criterion",
+    "lookup_value",
     "plan_for_company",
     "plan_from_files",
     "read_customers",
+    "read_market_inputs",
+    "read_params",
     "refresh",
     "sample_market_inputs",
 ]
