@@ -705,8 +705,8 @@ def _forecast_sheet(n: int, months: list[dt.date], future: list[dt.date], holdou
         sheet.set(AUTO_ROW + 2, M, f"Back-test : chaque méthode est ajustée sur l'historique arrêté à plusieurs dates, "
                                    f"puis prévoit les {auto_horizon} mois suivants ; MAPE = moyenne des écarts absolus "
                                    "en % (la plus petite l'emporte).", style="note")
-        sheet.row(AUTO_HEADER, M, ["Méthode", "Fenêtre d'ajustement", "MAPE back-test", "Retenue"], style="header")
-        sheet.heights[AUTO_HEADER] = 30
+        # one line of header: the row is also a row of the forecast table
+        sheet.row(AUTO_HEADER, M, ["Méthode", "Fenêtre d'ajustement", "MAPE", "Retenue"], style="header")
         for i, row in enumerate(report):
             r = AUTO_FIRST + i
             sheet.row(r, M, [row.method, row.window, row.mape if row.mape is not None else "non évaluée",
@@ -773,7 +773,7 @@ def _forecast_sheet(n: int, months: list[dt.date], future: list[dt.date], holdou
     sheet.set(CHART_HEADER - 1, 1, "Données du graphique", style="label")
     sheet.row(CHART_HEADER, 1, ["Mois", "CA HT réalisé", "Prévision (tendance × coefficient)", "Holt-Winters",
                                 "FORECAST_AUTO"], style="header")
-    sheet.heights[CHART_HEADER] = 30
+    sheet.heights[CHART_HEADER] = 45
     for i in range(n):
         r = CHART_FIRST + i
         sheet.set(r, 1, month_label(months[i]), style="text")
@@ -1097,7 +1097,7 @@ def _cash_sheet(n: int, before: list[dt.date], future: list[dt.date], inputs: Fo
         [ChartSeries(f"{q}!${a}${R['closing']}:${z}${R['closing']}", "Trésorerie fin",
                      categories=f"{q}!${a}${CASH_HEADER}:${z}${CASH_HEADER}")],
         y_format='#,##0 "€"', width_cm=20, height_cm=9))
-    sheet.widths.update({"A": 48, **{col(j): 13 for j in range(2, total_col)}, col(total_col): 16})
+    sheet.widths.update({"A": 54, **{col(j): 13 for j in range(2, total_col)}, col(total_col): 16})
     sheet.freeze = f"B{CASH_HEADER + 1}"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{CASH_HEADER}:{CASH_HEADER}",
                                    header="Budget de trésorerie")
