@@ -161,3 +161,10 @@ def test_pseudonymize_keeps_the_original_and_is_stable(sample_dir, tmp_path):
     assert no_key.exit_code == 1 and "clé" in no_key.output
     same = runner.invoke(app, ["pseudonymize", str(source), "-o", str(source), "--key", "cle-secrete-1"])
     assert same.exit_code == 1 and source.read_bytes() == before
+
+
+def test_portfolio_from_files(sample_dir, tmp_path):
+    out = tmp_path / "portefeuille.xlsx"
+    result = runner.invoke(app, ["portfolio", str(sample_dir / "ventes.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {"Clients", "Produits", "Attrition", "Marché", "Densité"} <= set(openpyxl.load_workbook(out).sheetnames)

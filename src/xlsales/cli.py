@@ -34,6 +34,7 @@ DEMO_WORKBOOKS = {
     "recrutement.xlsx": "xlsales.macros.recruitment",
     "reseau_partenaires.xlsx": "xlsales.macros.network",
     "parcours_client.xlsx": "xlsales.macros.journey",
+    "portefeuille.xlsx": "xlsales.macros.portfolio",
     "cahier_exercices.xlsx": "xlsales.macros.exercises",
 }
 

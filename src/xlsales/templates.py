@@ -50,6 +50,10 @@ TEMPLATES = {
                 "Collez les opportunités, notez les points de contact, choisissez les clients à visiter : entonnoir, "
                 "coûts d'acquisition et journées de tournée se recalculent. Le bouton réoptimise l'ordre de visite "
                 "et redessine la carte."),
+    "portfolio": ("xlsales.macros.portfolio", "Analyse du portefeuille clients",
+                  "Collez les ventes et complétez les fiches clients, les tailles de marché et les potentiels : RFM, "
+                  "valeur client, ABC, attrition, parts de marché et densité se recalculent. Le bouton ajoute les "
+                  "nouveaux clients et produits."),
     "exercises": ("xlsales.macros.exercises", "Cahier d'exercices du formateur",
                   "Choisissez un thème et une graine dans « Paramètres » puis cliquez sur le bouton : l'énoncé (cases "
                   "de réponse vides) et son corrigé (formules) sont reconstruits avec de nouveaux chiffres."),
@@ -63,6 +67,7 @@ LITE_SCRIPTS = {
     "recruitment": "actualiser_recrutement",
     "network": "actualiser_reseau",
     "journey": "actualiser_parcours_client",
+    "portfolio": "actualiser_portefeuille",
     "exercises": "nouvel_exercice",
 }
 
