@@ -356,8 +356,8 @@ def _family_defaults(name: str, quantities: np.ndarray, unit_cost: float, days: 
     return fam
 
 
-def _default_families(sales: pd.DataFrame | None, future: list[dt.date], last12: list[dt.date], revenue12: float,
-                      price: float, days: float) -> list[FamilyInputs]:
+def _default_families(sales: pd.DataFrame | None, last12: list[dt.date], revenue12: float, price: float,
+                      days: float) -> list[FamilyInputs]:
     if sales is None:
         quantities = np.array([revenue12 / 12 / price] * 12)
         return [_family_defaults("Ensemble des produits", quantities, price * DEFAULT_COST_RATIO, days)]
@@ -407,7 +407,7 @@ def _complete_inputs(inputs: ForecastInputs, months: list[dt.date], revenue: np.
     if inp.coefficients not in COEF_CHOICES:
         inp.coefficients = COEF_CHOICES[0]
     if inp.families is None:
-        inp.families = _default_families(sales, future, last12, revenue12, inp.average_price, inp.days_per_year)
+        inp.families = _default_families(sales, last12, revenue12, inp.average_price, inp.days_per_year)
     else:
         inp.families = [replace(f) for f in inp.families]
     for fam in inp.families:
@@ -444,13 +444,14 @@ def _complete_inputs(inputs: ForecastInputs, months: list[dt.date], revenue: np.
 # sheets
 # ------------------------------------------------------------------------------------------------
 
-def _history_sheet(months: list[dt.date], revenue: np.ndarray) -> SheetPlan:
+def _history_sheet(months: list[dt.date], revenue: np.ndarray, from_sales: bool) -> SheetPlan:
     sheet = SheetPlan(SHEETS["history"], role="input", tab_color="70AD47")
     sheet.title("Historique du chiffre d'affaires mensuel",
                 "Cellules jaunes : un mois par ligne (1er du mois) et son CA HT. Après l'ajout de mois, "
                 "bouton « Mettre à jour » (ou nouvelle génération) pour prolonger les autres feuilles.")
-    sheet.set(3, 1, "Pré-rempli avec la somme des lignes de ventes du mois (CA HT = ARRONDI(quantité × PU HT × "
-                    "(1 − remise) ; 2)).", style="note")
+    if from_sales:
+        sheet.set(3, 1, "Pré-rempli avec la somme des lignes de ventes du mois (CA HT = ARRONDI(quantité × PU HT × "
+                        "(1 − remise) ; 2)).", style="note")
     sheet.row(HIST_HEADER, 1, ["Mois", "CA HT"], style="header")
     n = len(months)
     for i, (day, value) in enumerate(zip(months, revenue)):
@@ -507,7 +508,7 @@ def _trend_sheet(months: list[dt.date]) -> SheetPlan:
         sheet.set(R["a"], j, formula=f"({L}{R['y2']}-{L}{R['y1']})/({L}{R['x2']}-{L}{R['x1']})", style="dec")
         sheet.set(R["b"], j, formula=f"{L}{R['y1']}-{L}{R['a']}*{L}{R['x1']}", style="dec")
     for j, fit in ((b, "D"), (c, "E"), (d, "F")):
-        sheet.set(R["r"], j, formula=f"CORREL({X},{Y})", style="dec4")
+        sheet.set(R["r"], j, formula=f'IFERROR(CORREL({X},{Y}),"")', style="dec4")  # constant data: no r
         sheet.set(R["sse"], j, formula=f"SUMXMY2({Y},${fit}${first}:${fit}${last})", style="eur0")
     sheet.set(13, 1, f"Mayer : groupe 1 = rangs 1 à {g}, groupe 2 = rangs {g + 1} à {n}"
                      + (" (n impair : le premier groupe prend le point supplémentaire)." if n % 2 else "."),
@@ -716,7 +717,8 @@ def _forecast_sheet(n: int, months: list[dt.date], future: list[dt.date], holdou
                                                            formula=[f'${col(M + 3)}{AUTO_FIRST}="oui"'], look="good"))
     else:
         sheet.set(AUTO_ROW + 1, M, f"Non disponible : FORECAST_AUTO demande au moins {AUTO_MIN} mois d'historique "
-                                   f"({n} fournis).", style="note")
+                                   f"({n} fournis)." if n < AUTO_MIN else "Non disponible : voir la note sous la "
+                                   "prévision.", style="note")
 
     # accuracy on the held-out year
     A = ACC_COLS
@@ -1194,7 +1196,7 @@ def build_forecast(sales: pd.DataFrame | None = None, history: pd.DataFrame | No
 
     book = BookPlan(title="Prévisions et budgets")
     supply, blocks, purchases_row = _supply_sheet(future, inp)
-    for sheet in (_history_sheet(months, y), _trend_sheet(months), _seasonal_sheet(n, months[0].month, holdout),
+    for sheet in (_history_sheet(months, y, history is None), _trend_sheet(months), _seasonal_sheet(n, months[0].month, holdout),
                   _forecast_sheet(n, months, future, holdout, py["ets"], py["ets_holdout"], py["auto"],
                                   py["auto_horizon"], py["report"], py["notes"]),
                   _budget_sheet(n, future, inp), supply, _cash_sheet(n, before, future, inp, purchases_row)):
