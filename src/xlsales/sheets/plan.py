@@ -22,6 +22,7 @@ from .formats import STYLES
 
 __all__ = [
     "CellSpec",
+    "DataBlock",
     "TableSpec",
     "ChartSeries",
     "ChartSpec",
@@ -79,6 +80,45 @@ class CellSpec:
             raise KeyError(f"unknown style {self.style!r}")
         if self.formula is not None and not self.formula.startswith("="):
             self.formula = "=" + self.formula
+
+
+@dataclass
+class DataBlock:
+    """A large rectangle of data given column by column (one array per column), not cell by cell.
+
+    Used for sheets of hundreds of thousands of rows (the sales lines): the plan holds a few arrays
+    instead of one :class:`CellSpec` per cell, and the XlsxWriter renderer writes the rows in bulk.
+    ``columns[j]`` is a sequence of values (numbers, dates, text; ``None``/NaN/NaT = empty cell) or a
+    formula ``str`` repeated on every row (a calculated column of a Table); ``styles[j]`` its style.
+    Renderers that do not know blocks get cells from :meth:`SheetPlan.expand_blocks`.
+    """
+
+    row: int  # first row (1-based)
+    column: int  # first column (1-based)
+    columns: list[Any]
+    styles: list[str]
+
+    def __post_init__(self):
+        if len(self.columns) != len(self.styles):
+            raise ValueError("one style per column")
+        for style in self.styles:
+            if style not in STYLES:
+                raise KeyError(f"unknown style {style!r}")
+        lengths = {len(c) for c in self.columns if not isinstance(c, str)}
+        if len(lengths) > 1:
+            raise ValueError("columns of different lengths")
+
+    @property
+    def n_rows(self) -> int:
+        return next((len(c) for c in self.columns if not isinstance(c, str)), 0)
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.n_rows - 1
+
+    @property
+    def last_column(self) -> int:
+        return self.column + len(self.columns) - 1
 
 
 @dataclass
@@ -217,6 +257,7 @@ class SheetPlan:
     show_gridlines: bool = False
     buttons: list[Button] = field(default_factory=list)
     hidden: bool = False
+    blocks: list[DataBlock] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
 
     # -- writing -------------------------------------------------------------------------------
@@ -253,11 +294,24 @@ class SheetPlan:
 
     @property
     def max_row(self) -> int:
-        return max((r for r, _ in self.cells), default=1)
+        return max([r for r, _ in self.cells] + [b.last_row for b in self.blocks], default=1)
 
     @property
     def max_column(self) -> int:
-        return max((c for _, c in self.cells), default=1)
+        return max([c for _, c in self.cells] + [b.last_column for b in self.blocks], default=1)
+
+    def expand_blocks(self) -> None:
+        """Turn the data blocks into ordinary cells (for renderers that write cell by cell)."""
+        for block in self.blocks:
+            for j, (values, style) in enumerate(zip(block.columns, block.styles)):
+                column = block.column + j
+                if isinstance(values, str):
+                    for r in range(block.row, block.last_row + 1):
+                        self.set(r, column, formula=values, style=style)
+                    continue
+                for r, value in enumerate(_python_values(values), start=block.row):
+                    self.set(r, column, value, style=style)
+        self.blocks = []
 
 
 class Formula:
@@ -287,11 +341,35 @@ class BookPlan:
         self.sheets.append(sheet)
         return sheet
 
+    def expand_blocks(self) -> "BookPlan":
+        """Turn every data block into cells (see :meth:`SheetPlan.expand_blocks`); returns the plan."""
+        for s in self.sheets:
+            s.expand_blocks()
+        return self
+
     def sheet(self, name: str) -> SheetPlan:
         for s in self.sheets:
             if s.name == name:
                 return s
         raise KeyError(name)
+
+
+def _python_values(values) -> list:
+    """Block values as Python objects: dates as ``datetime.date``, NaN/NaT as ``None``."""
+    import numpy as np
+    import pandas as pd
+
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        stamps = pd.to_datetime(arr)
+        return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
+    out = []
+    for v in arr.tolist():
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+            out.append(None)
+        else:
+            out.append(v)
+    return out
 
 
 def table_bounds(reference: str) -> tuple[int, int, int, int]:
