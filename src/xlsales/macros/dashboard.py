@@ -14,6 +14,7 @@ is (re)built: new reps or customers appear when the dashboard is regenerated (bu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from ..sheets.plan import (
     ChartSeries,
     ChartSpec,
     ConditionalFormat,
+    DataBlock,
     Formula,
     PrintSetup,
     SheetPlan,
@@ -72,6 +74,10 @@ LABELS = {
                       "coefficients moyens par mois normalisés (moyenne 1), prévision = tendance × coefficient.",
         "gini_note": "Gini par les trapèzes : G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), clients classés par CA croissant.",
         "abc_note": "Clients classés par CA N décroissant ; A tant que la part cumulée ≤ seuil A, B ≤ seuil B, sinon C.",
+        "lines": "Nb lignes",
+        "aggregated_note": "Lignes agrégées : les {lines} lignes de ventes de « {source} » sont totalisées par année, "
+                           "mois, commercial, région, famille et client (une feuille Excel n'a que 1 048 576 lignes) ; "
+                           "la feuille Ventes contient ces totaux et toutes les formules portent sur eux.",
     },
     "en": {
         "params": "Settings", "sales": "Sales", "targets": "Targets", "dashboard": "Dashboard",
@@ -102,6 +108,10 @@ LABELS = {
                       "normalised to mean 1, forecast = trend × coefficient.",
         "gini_note": "Gini by trapezoids: G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), customers sorted by increasing revenue.",
         "abc_note": "Customers sorted by decreasing revenue N; A while the cumulative share ≤ threshold A, B ≤ threshold B, else C.",
+        "lines": "Nb lignes",
+        "aggregated_note": "Aggregated lines: the {lines} sales lines of “{source}” are totalled by year, month, rep, "
+                           "region, family and customer (an Excel sheet has only 1,048,576 rows); the Sales sheet "
+                           "holds these totals and every formula works on them.",
     },
 }
 
@@ -150,13 +160,30 @@ def _targets_frame(targets: pd.DataFrame | None, sales: pd.DataFrame) -> pd.Data
     if "family" not in t.columns:
         t["family"] = ""
     if "region" not in t.columns or t["region"].isna().all():
-        main_region = sales.groupby("rep")["region"].agg(lambda s: s.mode().iat[0]) if "region" in sales else {}
+        if "region" in sales and "lines" in sales:  # totals: the region of most lines (ties: first by name)
+            counts = sales.groupby(["rep", "region"])["lines"].sum().reset_index()
+            main_region = (counts.sort_values(["rep", "lines", "region"], ascending=[True, False, True])
+                           .drop_duplicates("rep").set_index("rep")["region"])
+        else:
+            main_region = sales.groupby("rep")["region"].agg(lambda s: s.mode().iat[0]) if "region" in sales else {}
         t["region"] = t["rep"].map(main_region)
     t = t.fillna({"rep": "", "region": "", "family": ""})
     return t[columns]
 
 
-def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
+def _block_column(sales: pd.DataFrame, f: str, n: int):
+    """One input column of the ``Ventes`` table as an array (data block of a large sheet)."""
+    if f not in sales.columns:
+        return np.zeros(n) if f == "discount" else np.full(n, np.nan)
+    values = sales[f]
+    if f == "date":
+        return pd.to_datetime(values).dt.normalize().to_numpy()
+    if f == "paid" and values.dtype == bool:
+        return np.where(values.to_numpy(), "oui", "non").astype(object)
+    return values.to_numpy()
+
+
+def _sales_sheet(sales: pd.DataFrame, L: dict, data_block: bool = False) -> SheetPlan:
     sheet = SheetPlan(L["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
     fields = list(SalesTable.INPUT)  # always the same layout, so that users paste exports in a known order
     styles = {"date": "data_date", "quantity": "data_dec", "unit_price": "data_eur", "unit_cost": "data_eur",
@@ -167,7 +194,13 @@ def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
     sheet.row(1, 1, headers, style="header")
     n = len(sales)
     data = {}
-    for f in fields:
+    if data_block:  # a few arrays instead of one cell object per value (a million lines)
+        sheet.blocks.append(DataBlock(2, 1, [_block_column(sales, f, n) for f in fields] + list(calculated.values()),
+                                      [styles.get(f, "data_text") for f in fields] + [calc_styles[f] for f in calculated]))
+        fields_to_cells = []
+    else:
+        fields_to_cells = fields
+    for f in fields_to_cells:
         if f in sales.columns:
             values = sales[f]
             if f == "date":
@@ -177,7 +210,7 @@ def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
             data[f] = values.tolist()
         else:
             data[f] = [0.0 if f == "discount" else None] * n
-    for i in range(n):
+    for i in range(n if not data_block else 0):
         r = i + 2
         for j, f in enumerate(fields, start=1):
             value = data[f][i]
@@ -195,6 +228,35 @@ def _sales_sheet(sales: pd.DataFrame, L: dict) -> SheetPlan:
         sheet.widths[col(j)] = widths.get(f, 12)
     for k in range(len(fields) + 1, last_col + 1):
         sheet.widths[col(k)] = 13
+    sheet.print_setup = PrintSetup(title_rows="1:1")
+    return sheet
+
+
+#: columns of the data sheet of a dashboard built on totals (:func:`xlsales.bigdata.aggregate_sales`)
+AGGREGATE_FIELDS = ["year", "month", "rep", "region", "family", "customer", "customer_name", "lines", "quantity",
+                    "revenue", "cost", "margin"]
+
+
+def _aggregates_sheet(totals: pd.DataFrame, L: dict, data_block: bool = False) -> SheetPlan:
+    """The ``Ventes`` table holding totals instead of lines: same headers, so the same SUMIFS work."""
+    sheet = SheetPlan(L["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    headers = [L["lines"] if f == "lines" else SalesTable.header(f) for f in AGGREGATE_FIELDS]
+    styles = ["data_int", "data_int", "data_text", "data_text", "data_text", "data_text", "data_text", "data_int",
+              "data_dec", "data_eur", "data_eur", "data_eur"]
+    sheet.row(1, 1, headers, style="header")
+    n = len(totals)
+    arrays = [totals[f].to_numpy() for f in AGGREGATE_FIELDS]
+    if data_block:
+        sheet.blocks.append(DataBlock(2, 1, arrays, styles))
+    else:
+        for i in range(n):
+            sheet.row(i + 2, 1, [None if pd.isna(a[i]) else a[i] for a in arrays], style=styles)
+    last = len(headers)
+    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last)}{max(n, 1) + 1}"))
+    lines = f"{int(totals.attrs.get('lines', totals['lines'].sum())):,}".replace(",", "\u202f")
+    sheet.set(1, last + 2, L["aggregated_note"].format(lines=lines, source=totals.attrs.get("source", "?")), style="note")
+    sheet.widths.update({"A": 8, "B": 7, "C": 18, "D": 12, "E": 20, "F": 10, "G": 28, "H": 10, "I": 11, "J": 14,
+                         "K": 14, "L": 14})
     sheet.print_setup = PrintSetup(title_rows="1:1")
     return sheet
 
@@ -237,6 +299,21 @@ def _params_sheet(year: int, L: dict) -> tuple[SheetPlan, dict[str, str]]:
     return sheet, names
 
 
+_SPECIAL_CRITERION = re.compile(r"^[=<>]|[*?~]")
+
+
+def _criterion(cell: str, key) -> str:
+    """SUMIFS criterion matching exactly the text in ``cell`` (which holds ``key``).
+
+    A criterion is read by SUMIFS: ``<x``, ``>x``, ``=x`` compare, ``*`` and ``?`` are wildcards,
+    ``~`` escapes. A name with such characters (« <NA> », « A*B », « =1+1 ») is compared with ``=``
+    and its wildcards escaped, so that it matches only itself; other names are the cell itself.
+    """
+    if isinstance(key, str) and _SPECIAL_CRITERION.search(key):
+        return f'"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cell},"~","~~"),"*","~*"),"?","~?")'
+    return cell
+
+
 _HEADERS = ["revenue", "margin", "mark_rate", "target", "variance", "variance_rate", "attainment", "revenue_prev", "growth"]
 _STYLES = ["text", "eur", "eur", "pct", "eur", "eur", "pct", "pct", "eur", "pct"]
 _TOTAL_STYLES = ["total_text", "total_eur", "total_eur", "total_pct", "total_eur", "total_eur", "total_pct", "total_pct",
@@ -254,7 +331,7 @@ def _kpi_block(sheet: SheetPlan, top: int, label: str, first_header: str, keys: 
     for i, key in enumerate(keys):
         r = first + i
         rows[key] = r
-        a = ref(r, 1, absolute=False).replace("A", "$A", 1)
+        a = _criterion(ref(r, 1, absolute=False).replace("A", "$A", 1), key)
         target = (sumifs(TARGETS_TABLE, TARGET_HEADERS["target"],
                          [(TARGET_HEADERS[target_field], a), (TARGET_HEADERS["year"], "AnneeN")])
                   if target_field else "0")
@@ -296,9 +373,11 @@ def _attainment_formats(sheet: SheetPlan, reference: str, growth: bool = False) 
     sheet.conditional_formats.append(ConditionalFormat(reference, "expression", formula=[f'AND(ISNUMBER({top_left}),{top_left}>=1)'], look="good"))
 
 
-def _dashboard_sheet(reps, regions, families, L, months_names) -> tuple[SheetPlan, dict]:
+def _dashboard_sheet(reps, regions, families, L, months_names, note: str | None = None) -> tuple[SheetPlan, dict]:
     sheet = SheetPlan(L["dashboard"], tab_color="1F4E78")
     sheet.title(L["title"])
+    if note:
+        sheet.set(3, 1, note, style="note")
     sheet.put("A2", formula=f'="{L["year_col"]} N = "&AnneeN&"  ·  N−1 = "&(AnneeN-1)', style="subtitle")
     rep_rows, nxt = _kpi_block(sheet, 4, L["by_rep"], L["rep"], reps, "rep", "rep", L)
     region_rows, nxt = _kpi_block(sheet, nxt, L["by_region"], L["region"], regions, "region", "region", L)
@@ -375,7 +454,7 @@ def _abc_sheet(customers: list[str], names: dict[str, str], L: dict) -> tuple[Sh
         k = i + 1
         sheet.row(r, 1, [
             customer, names.get(customer, ""),
-            Formula(SalesTable.sum("revenue", customer=f"$A{r}", year="AnneeN")),
+            Formula(SalesTable.sum("revenue", customer=_criterion(f"$A{r}", customer), year="AnneeN")),
             Formula(f"RANK(C{r},{rng('C')},0)+COUNTIF($C${first}:C{r},C{r})-1"),
         ], style=["text", "text", "eur", "int"])
         sheet.row(r, 6, [
@@ -487,7 +566,7 @@ def _concentration_sheet(customers: list[str], L: dict) -> tuple[SheetPlan, int,
     rng = lambda c: f"${c}${data_first}:${c}${data_last}"  # noqa: E731
     for i, customer in enumerate(customers):
         r = data_first + i
-        sheet.row(r, 1, [customer, Formula(SalesTable.sum("revenue", customer=f"$A{r}", year="AnneeN")),
+        sheet.row(r, 1, [customer, Formula(SalesTable.sum("revenue", customer=_criterion(f"$A{r}", customer), year="AnneeN")),
                          Formula(f"RANK(B{r},{rng('B')},1)+COUNTIF($B${data_first}:B{r},B{r})-1")],
                   style=["text", "eur", "int"])
         sheet.row(r, 5, [
@@ -511,27 +590,38 @@ def _concentration_sheet(customers: list[str], L: dict) -> tuple[SheetPlan, int,
 
 
 def build_dashboard(sales: pd.DataFrame, targets: pd.DataFrame | None = None, *, year: int | None = None,
-                    lang: str = "fr") -> tuple[BookPlan, DashboardLayout]:
+                    lang: str = "fr", data_block: bool = False) -> tuple[BookPlan, DashboardLayout]:
     """Plan the dashboard workbook for ``sales`` (canonical columns of :mod:`xlsales.io`).
 
     Parameters
     ----------
     sales : DataFrame
         Sales lines: date, customer, rep, product, quantity, unit_price, and optionally
-        customer_name, region, channel, family, unit_cost, discount, paid, invoice.
+        customer_name, region, channel, family, unit_cost, discount, paid, invoice. Or the totals
+        of a file too large for a sheet (:func:`xlsales.bigdata.aggregate_sales`: year, month,
+        lines, …): the ``Ventes`` sheet then holds the totals, and a note says so.
     targets : DataFrame, optional
         Targets: rep, period ("2026-03") or year + month, target (revenue).
     year : int, optional
         Year analysed (N); default: the last year present in the sales.
     lang : {"fr", "en"}
         Language of labels and sheet names (table headers stay French).
+    data_block : bool
+        Plan the sales lines as one :class:`~xlsales.sheets.plan.DataBlock` (arrays, no cell
+        objects) for the XlsxWriter renderer: large files. Other renderers need
+        ``plan.expand_blocks()`` first.
     """
     if lang not in LABELS:
         raise ValueError(f"langue inconnue : {lang!r} (fr ou en)")
     L = LABELS[lang]
     months_names = MONTHS_FR if lang == "fr" else MONTHS_EN
     sales = sales.copy()
-    sales["date"] = pd.to_datetime(sales["date"])
+    # totals of a file beyond Excel's row limit (xlsales.bigdata.aggregate_sales): one row per key
+    aggregated = "date" not in sales.columns and {"year", "month", "lines"} <= set(sales.columns)
+    if aggregated:
+        sales["date"] = pd.to_datetime(pd.DataFrame({"year": sales["year"], "month": sales["month"], "day": 1}))
+    else:
+        sales["date"] = pd.to_datetime(sales["date"])
     for optional, default in (("region", ""), ("family", ""), ("customer_name", ""), ("discount", 0.0), ("unit_cost", 0.0)):
         if optional not in sales.columns:
             sales[optional] = default
@@ -548,7 +638,11 @@ def build_dashboard(sales: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     book = BookPlan(title=L["title"])
     params, names_map = _params_sheet(year, L)
     book.names.update(names_map)
-    dashboard, rows = _dashboard_sheet(reps, regions or [""], families or [""], L, months_names)
+    note = None
+    if aggregated:
+        lines = f"{int(sales.attrs.get('lines', sales['lines'].sum())):,}".replace(",", "\u202f")
+        note = L["aggregated_note"].format(lines=lines, source=sales.attrs.get("source", "?"))
+    dashboard, rows = _dashboard_sheet(reps, regions or [""], families or [""], L, months_names, note)
     abc, abc_first = _abc_sheet(customers, names, L)
     trend, trend_info = _trend_sheet(months, L, months_names)
     concentration, lorenz_first, gini_cell = _concentration_sheet(customers, L)
@@ -557,7 +651,7 @@ def build_dashboard(sales: pd.DataFrame, targets: pd.DataFrame | None = None, *,
     book.add(trend)
     book.add(concentration)
     book.add(params)
-    book.add(_sales_sheet(sales, L))
+    book.add(_aggregates_sheet(sales, L, data_block) if aggregated else _sales_sheet(sales, L, data_block))
     book.add(_targets_sheet(targets_frame, L))
     book.active = dashboard.name
     layout = DashboardLayout(
