@@ -82,6 +82,21 @@ def _read(reader: Callable, path: Optional[Path]):
         _fail(str(error))
 
 
+def _csv_lines(path: Path) -> int:
+    """Lines of a CSV file (0 for a workbook, a folder or a missing file: the reader reports those)."""
+    from .bigdata import count_lines
+
+    try:
+        if not path.is_file() or path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+            return 0
+        with open(path, "rb") as fh:
+            if fh.read(4).startswith(b"PK\x03\x04"):
+                return 0
+        return count_lines(path)
+    except OSError:
+        return 0
+
+
 def _done(path: Path) -> None:
     console.print(f"[green]✓[/] {escape(str(path))}")
 
@@ -161,6 +176,10 @@ def dashboard(
     lang: str = typer.Option("fr", "--lang", help="Langue des libellés : fr ou en."),
     year: Optional[int] = typer.Option(None, "--year", help="Exercice analysé (par défaut : le dernier des ventes)."),
     force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
+    aggregate_above: int = typer.Option(
+        1_048_575, "--aggregate-above",
+        help="Au-delà de ce nombre de lignes (CSV), les ventes sont totalisées par mois, commercial, région, "
+             "famille et client avant d'entrer dans le classeur (une feuille Excel a 1 048 576 lignes)."),
 ) -> None:
     """Tableau de bord commercial (CA, marge, objectifs, ABC, tendance, concentration)."""
     from . import io as xio
@@ -170,10 +189,16 @@ def dashboard(
         _fail("--lang doit valoir fr ou en")
     with _progress() as progress:
         task = progress.add_task("Lecture des ventes", total=3)
-        sales_frame = _read(xio.read_sales, sales)
+        if _csv_lines(sales) - 1 > aggregate_above:
+            from .bigdata import aggregate_sales
+
+            progress.update(task, description="Lecture et agrégation des ventes (polars)")
+            sales_frame = _read(aggregate_sales, sales)
+        else:
+            sales_frame = _read(xio.read_sales, sales)
         targets_frame = _read(xio.read_targets, targets)
         progress.update(task, advance=1, description="Construction du tableau de bord")
-        plan, _ = build_dashboard(sales_frame, targets_frame, year=year, lang=lang)
+        plan, _ = build_dashboard(sales_frame, targets_frame, year=year, lang=lang, data_block=True)
         progress.update(task, advance=1, description=f"Écriture de {output.name}")
         path = _write_plan(plan, output, force)
         progress.advance(task)
