@@ -609,7 +609,10 @@ def test_read_inputs_round_trip(built):
     hist = pd.DataFrame({"month": layout.months, "revenue": layout.revenue})
     again, _ = build_forecast(history=hist, inputs=got)
     for sheet in plan.sheets:
-        assert again.sheet(sheet.name).cells == sheet.cells, sheet.name
+        cells = dict(sheet.cells)
+        if sheet.name == "Historique":  # the note on where the figures come from is for sales lines only
+            assert cells.pop((3, 1)).value.startswith("Pré-rempli avec la somme des lignes de ventes")
+        assert again.sheet(sheet.name).cells == cells, sheet.name
     # one more month of history: typed amounts stay on their months, the new budget month gets the default
     longer = pd.concat([hist, pd.DataFrame({"month": [dt.date(2025, 8, 1)], "revenue": [150000.0]})])
     _, layout3 = build_forecast(history=longer, inputs=got)
