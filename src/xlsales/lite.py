@@ -30,8 +30,19 @@ __all__ = [
     "write_lite_bundle",
 ]
 
-#: Package folders embedded in the bundle (with the package's own ``__init__.py``).
-BUNDLED_SUBPACKAGES = ("core", "udfs")
+#: Package folders embedded in the bundle (with the package's own ``__init__.py``): the Excel
+#: functions, and what the template buttons need as xlwings Lite scripts (generators, live renderer).
+BUNDLED_SUBPACKAGES = ("core", "udfs", "sheets", "macros")
+
+#: Top-level modules embedded too (the readers, for the input sheets of an open workbook).
+BUNDLED_MODULES = ("io.py",)
+
+#: Files of the bundled folders left out: the file renderers (the CLI's), not used inside Excel.
+EXCLUDED_FILES = ("sheets/render_openpyxl.py", "sheets/render_xlsxwriter.py")
+
+#: Imported only by code paths that never run inside Excel (reading or writing files), and not
+#: available in Pyodide: not requirements of the bundle.
+FILE_ONLY_IMPORTS = frozenset({"python_calamine", "xlsxwriter"})
 
 #: Import name -> distribution name, where they differ.
 DISTRIBUTION_NAMES = {
@@ -60,9 +71,10 @@ def _module_name(path: Path, root: Path) -> tuple[str, bool]:
 def bundle_sources(package_root: Path | None = None) -> dict[str, tuple[bool, str]]:
     """``{module name: (is_package, source)}`` for every bundled module, sorted by name."""
     root = Path(package_root or _PACKAGE_ROOT)
-    files = [root / "__init__.py"]
+    files = [root / "__init__.py"] + [root / name for name in BUNDLED_MODULES]
     for sub in BUNDLED_SUBPACKAGES:
-        files.extend(sorted((root / sub).glob("*.py")))
+        files.extend(p for p in sorted((root / sub).glob("*.py"))
+                     if p.relative_to(root).as_posix() not in EXCLUDED_FILES)
     modules = {}
     for path in files:
         name, is_package = _module_name(path, root)
@@ -110,7 +122,7 @@ def third_party_imports(sources: dict[str, tuple[bool, str]]) -> list[str]:
                 continue
             for name in names:
                 top = name.split(".")[0]
-                if top not in stdlib and top not in {"xlsales", "xlwings"}:
+                if top not in stdlib and top not in {"xlsales", "xlwings"} and top not in FILE_ONLY_IMPORTS:
                     found.add(top)
     return sorted(found)
 
@@ -212,6 +224,28 @@ _install_xlsales()
 '''
 
 
+_SCRIPT = """
+
+@script
+def {function}(book: xw.Book):
+    \"\"\"{title} : reconstruit les feuilles calculées à partir des feuilles de saisie.\"\"\"
+    from xlsales.macros.{module} import refresh
+
+    refresh(book)
+"""
+
+
+def _scripts() -> str:
+    """The template buttons as xlwings Lite scripts (same work as the templates' ``main()``)."""
+    from xlsales.templates import LITE_SCRIPTS, TEMPLATES
+
+    header = "\n\n# Les boutons des modèles (templates/*.xlsm), en scripts xlwings Lite.\n"
+    return header + "".join(
+        _SCRIPT.format(function=LITE_SCRIPTS[name], title=TEMPLATES[name][1], module=TEMPLATES[name][0].rsplit(".", 1)[1])
+        for name in sorted(TEMPLATES)
+    )
+
+
 def render_bundle(package_root: Path | None = None) -> dict[str, str]:
     """The bundle's files as ``{file name: text}`` (``main.py``, ``requirements.txt``)."""
     sources = bundle_sources(package_root)
@@ -232,6 +266,7 @@ def render_bundle(package_root: Path | None = None) -> dict[str, str]:
     parts.append("from xlsales.udfs import (  # noqa: E402  (the Excel functions, as members of main)\n")
     parts.extend(f"    {name},\n" for name in udf_names)
     parts.append(")\n")
+    parts.append(_scripts())
     main_py = "".join(parts)
 
     requirements = [_xlwings_requirement()]
@@ -273,7 +308,8 @@ def uncommitted_sources(package_root: Path | None = None) -> list[str]:
     import subprocess
 
     root = Path(package_root or _PACKAGE_ROOT)
-    paths = [str(root / "__init__.py")] + [str(root / sub) for sub in BUNDLED_SUBPACKAGES]
+    paths = ([str(root / "__init__.py")] + [str(root / name) for name in BUNDLED_MODULES]
+             + [str(root / sub) for sub in BUNDLED_SUBPACKAGES])
     try:
         out = subprocess.run(
             ["git", "status", "--porcelain", "--", *paths],

@@ -436,6 +436,19 @@ def child_lite(request: dict) -> dict:
         "meta": server.custom_functions_meta(main),
         "calls": _officejs_calls(server, main, request.get("calls", [])),
     }
+    if request.get("script"):
+        # a template button as a Lite script, on the JSON Excel sends for the open workbook
+        import xlwings as xw
+
+        book = xw.Book(json=request["script"]["payload"])
+        getattr(main, request["script"]["name"])(book)
+        actions = book.json()["actions"]
+        names = [s.name for s in book.sheets]
+        answer["script"] = {
+            "funcs": sorted({a["func"] for a in actions}),
+            "touched": sorted({names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}),
+            "modules": {m: sys.modules[m].__spec__.origin for m in sorted(sys.modules) if m.startswith("xlsales.macros")},
+        }
     if request.get("rerun"):
         # xlwings Lite runs main.py again after each edit: a second run must still work.
         main = importlib.reload(main)

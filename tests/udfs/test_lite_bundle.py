@@ -90,21 +90,63 @@ def test_write_lite_bundle_and_cli_write_the_same_files(tmp_path, rendered, caps
         assert (tmp_path / "b" / name).read_bytes() == text.encode("utf-8")
 
 
-def test_bundle_embeds_the_core_and_the_udfs_only(rendered):
+def test_bundle_embeds_the_functions_and_what_the_buttons_need(rendered):
     embedded = _embedded(rendered["main.py"])
-    expected = {"xlsales": PACKAGE / "__init__.py"}
-    for sub in ("core", "udfs"):
+    expected = {"xlsales": PACKAGE / "__init__.py", "xlsales.io": PACKAGE / "io.py"}
+    for sub in lite.BUNDLED_SUBPACKAGES:
         expected[f"xlsales.{sub}"] = PACKAGE / sub / "__init__.py"
         for path in (PACKAGE / sub).glob("*.py"):
-            if path.name != "__init__.py":
+            if path.name != "__init__.py" and f"{sub}/{path.name}" not in lite.EXCLUDED_FILES:
                 expected[f"xlsales.{sub}.{path.stem}"] = path
+    assert {"xlsales.core", "xlsales.udfs", "xlsales.sheets", "xlsales.macros"} <= set(expected)
     assert set(embedded) == set(expected)
     for name, path in expected.items():
         is_package, source = embedded[name]
         assert is_package is (path.name == "__init__.py"), name
         assert source == path.read_text(encoding="utf-8"), f"{name} differs from {path}"
-    for excluded in ("xlsales.cli", "xlsales.io", "xlsales.sheets", "xlsales.macros", "xlsales.lite", "xlsales.recalc"):
+    for excluded in ("xlsales.cli", "xlsales.lite", "xlsales.recalc", "xlsales.sample", "xlsales.templates",
+                     "xlsales.sheets.render_openpyxl", "xlsales.sheets.render_xlsxwriter"):
         assert not any(m == excluded or m.startswith(excluded + ".") for m in embedded)
+
+
+def test_every_template_button_is_a_lite_script(rendered):
+    from xlsales.templates import LITE_SCRIPTS, TEMPLATES
+
+    tree = ast.parse(rendered["main.py"])
+    scripts = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)
+               and any(getattr(d, "id", "") == "script" for d in node.decorator_list)}
+    assert set(scripts) == {LITE_SCRIPTS[name] for name in TEMPLATES}
+    for name, (module, _, _) in TEMPLATES.items():
+        assert f"from {module} import refresh" in ast.unparse(scripts[LITE_SCRIPTS[name]])
+    assert "python_calamine" not in rendered["requirements.txt"] and "xlsxwriter" not in rendered["requirements.txt"]
+
+
+def test_dashboard_button_runs_as_a_lite_script_from_the_bundle(rendered, tmp_path):
+    import openpyxl
+    import xlwings
+
+    from xlsales.macros.dashboard import build_dashboard
+    from xlsales.sample import make_sample_company
+    from xlsales.sheets.render_xlsxwriter import write_book
+
+    (tmp_path / "main.py").write_text(rendered["main.py"], encoding="utf-8")
+    company = make_sample_company(lines=300)
+    write_book(build_dashboard(company.sales, company.targets)[0], tmp_path / "tdb.xlsx")
+    sheets = []
+    for ws in openpyxl.load_workbook(tmp_path / "tdb.xlsx").worksheets:
+        rows = [["" if v is None else (v.isoformat() + ".000Z" if hasattr(v, "isoformat") else v) for v in row]
+                for row in ws.iter_rows(values_only=True)]
+        sheets.append({"name": ws.title, "values": rows or [[""]], "pictures": [], "tables": [], "shapes": []})
+    payload = {"client": "Office.js", "version": xlwings.__version__, "names": [],
+               "book": {"name": "tdb.xlsx", "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
+    answer = run_runtime("lite", {"lite_dir": str(tmp_path), "calls": [],
+                                  "script": {"name": "actualiser_tableau_de_bord", "payload": payload}})
+    assert answer["importable_before"] is False
+    script = answer["script"]
+    assert {"Tableau de bord", "ABC", "Tendance", "Concentration"} <= set(script["touched"])
+    assert not {"Ventes", "Objectifs", "Paramètres"} & set(script["touched"])
+    assert {"addSheet", "setFormula", "addChart"} <= set(script["funcs"])
+    assert all(origin.startswith("<xlsales-lite>/") for origin in script["modules"].values())
 
 
 def test_main_imports_every_udf_by_name(rendered):
