@@ -168,3 +168,11 @@ def test_portfolio_from_files(sample_dir, tmp_path):
     result = runner.invoke(app, ["portfolio", str(sample_dir / "ventes.csv"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert {"Clients", "Produits", "Attrition", "Marché", "Densité"} <= set(openpyxl.load_workbook(out).sheetnames)
+
+
+def test_forecast_from_files(sample_dir, tmp_path):
+    out = tmp_path / "previsions.xlsx"
+    result = runner.invoke(app, ["forecast", str(sample_dir / "ventes.csv"), "--reps", str(sample_dir / "equipe.csv"),
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {"Historique", "Tendance", "Prévision", "Trésorerie"} <= set(openpyxl.load_workbook(out).sheetnames)

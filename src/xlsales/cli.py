@@ -35,6 +35,7 @@ DEMO_WORKBOOKS = {
     "reseau_partenaires.xlsx": "xlsales.macros.network",
     "parcours_client.xlsx": "xlsales.macros.journey",
     "portefeuille.xlsx": "xlsales.macros.portfolio",
+    "previsions_budgets.xlsx": "xlsales.macros.forecast",
     "cahier_exercices.xlsx": "xlsales.macros.exercises",
 }
 
@@ -325,13 +326,15 @@ def forecast(
     sales: Path = typer.Argument(..., help="Lignes de ventes (CSV ou xlsx)."),
     output: Path = typer.Option(..., "-o", "--output", help="Classeur à produire (.xlsx)."),
     year: Optional[int] = typer.Option(None, "--year", help="Année budgétée (par défaut : celle qui suit les ventes)."),
+    reps: Optional[Path] = typer.Option(None, "--reps", help="Équipe (salaires fixes du budget de trésorerie)."),
     force: bool = typer.Option(False, "--force", help="Remplacer le fichier de sortie s'il existe."),
 ) -> None:
     """Prévisions et budgets : tendances, saisonnalité, prévision, budgets des ventes, d'approvisionnement, de trésorerie."""
     from . import io as xio
     from .macros.forecast import plan_from_files
 
-    _generate("Prévisions et budgets", output, force, lambda: plan_from_files(_read(xio.read_sales, sales), year=year))
+    _generate("Prévisions et budgets", output, force, lambda: plan_from_files(
+        _read(xio.read_sales, sales), year=year, reps=_read(xio.read_reps, reps)))
 
 
 @app.command("portfolio")

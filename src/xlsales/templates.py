@@ -50,6 +50,10 @@ TEMPLATES = {
                 "Collez les opportunités, notez les points de contact, choisissez les clients à visiter : entonnoir, "
                 "coûts d'acquisition et journées de tournée se recalculent. Le bouton réoptimise l'ordre de visite "
                 "et redessine la carte."),
+    "forecast": ("xlsales.macros.forecast", "Prévisions et budgets",
+                 "Complétez l'historique mensuel et les hypothèses (objectif, délais de paiement, approvisionnements) : "
+                 "tendances, coefficients saisonniers, budgets des ventes, d'approvisionnement et de trésorerie se "
+                 "recalculent. Le bouton refait la prévision automatique et le test sur l'année mise de côté."),
     "portfolio": ("xlsales.macros.portfolio", "Analyse du portefeuille clients",
                   "Collez les ventes et complétez les fiches clients, les tailles de marché et les potentiels : RFM, "
                   "valeur client, ABC, attrition, parts de marché et densité se recalculent. Le bouton ajoute les "
@@ -67,6 +71,7 @@ LITE_SCRIPTS = {
     "recruitment": "actualiser_recrutement",
     "network": "actualiser_reseau",
     "journey": "actualiser_parcours_client",
+    "forecast": "actualiser_previsions",
     "portfolio": "actualiser_portefeuille",
     "exercises": "nouvel_exercice",
 }
