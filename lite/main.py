@@ -8380,6 +8380,13269 @@ def corrective_top_up(inventory_2014, reference_date, params: TrainingParams | N
     return np.where(np.isnat(d), np.nan, out)
 ''',
     ),
+    'xlsales.io': (
+        False,
+        r'''"""Reading the users' input files and writing output files safely.
+
+Readers turn a CSV file (``;`` or ``,``, UTF-8 with or without BOM, Windows-1252) or a sheet of an
+.xlsx/.xlsm workbook into a validated :class:`pandas.DataFrame` with the canonical English column
+names of ``docs/spec/data.md``. Headers are matched without case or accents, in English or French;
+extra columns are kept (after the canonical ones) and ignored. French numbers (``1 234,50``,
+``12 %``, ``€``, non-breaking spaces), dates (``dd/mm/yyyy``, ``yyyy-mm-dd``, Excel serials) and
+yes/no answers (oui/non/yes/no/1/0/vrai/faux) are understood.
+
+Any problem is reported by one :class:`InputError` whose message names the file, the row as the
+user sees it (line of the CSV counting the header, or Excel row) and the column as the user wrote
+it, in French, several problems at once::
+
+    ventes.csv, ligne 14, colonne « Quantité » : « 12,5,3 » n'est pas un nombre
+
+Parsing is vectorised: each column is factorised and only its distinct values are parsed with
+pandas string operations, so a million sales lines read in a few seconds.
+
+Writing: :func:`atomic_write` (temporary file in the same folder, then :func:`os.replace`; never
+overwrites unless ``force=True``), :func:`safe_cell_text` (text that Excel would take for a formula
+is marked to be written as a string) and :func:`write_table` (the French CSV format users bring).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .core._vector import excel_round
+
+__all__ = [
+    "read_rows",
+    "CANDIDATES",
+    "COMMISSION_PLAN",
+    "DEFAULT_LIMITS",
+    "INTERVIEW_GRID",
+    "LOCATIONS",
+    "OPPORTUNITIES",
+    "PARTNERS",
+    "REPS",
+    "SALES",
+    "SCHEMAS",
+    "SKILLS",
+    "TARGETS",
+    "TEXT_DTYPE",
+    "TRAINING_CATALOGUE",
+    "Column",
+    "InputError",
+    "Limits",
+    "LiteralText",
+    "OutputExistsError",
+    "Problem",
+    "Schema",
+    "atomic_write",
+    "commission_plans",
+    "format_numbers",
+    "is_formula_like",
+    "normalize_header",
+    "parse_numbers",
+    "read_candidates",
+    "read_commission_plan",
+    "read_interview_grid",
+    "read_locations",
+    "read_opportunities",
+    "read_partners",
+    "read_reps",
+    "read_sales",
+    "read_skills",
+    "read_table",
+    "read_targets",
+    "read_training_catalogue",
+    "safe_cell_text",
+    "text_series",
+    "write_table",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``row`` is the row as the user sees it (1-based line of the CSV counting the header, or the
+    Excel row), ``column`` the header as the user wrote it; both are ``None`` for a problem with
+    the whole file.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"feuille « {self.sheet} »")
+        if self.row is not None:
+            where.append(f"ligne {self.row}")
+        if self.column is not None:
+            where.append(f"colonne « {self.column} »")
+        return f"{', '.join(where)} : {self.message}"
+
+
+class InputError(ValueError):
+    """An input file cannot be used: unreadable, a column missing, values that do not parse…
+
+    Attributes
+    ----------
+    problems : list of Problem
+        The problems reported (at most ``Limits.max_errors``), ordered by row.
+    total : int
+        How many problems were found in all (may exceed ``len(problems)``).
+    """
+
+    def __init__(self, problems: Problem | Iterable[Problem], total: int | None = None):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        self.total = max(total or 0, len(self.problems))
+        lines = [str(p) for p in self.problems]
+        if len(lines) > 1:
+            text = f"{self.total} problèmes dans {self.problems[0].file} :\n" + "\n".join(f"- {x}" for x in lines)
+        else:
+            text = lines[0] if lines else "fichier illisible"
+        if self.total > len(self.problems):
+            more = self.total - len(self.problems)
+            text += f"\n… et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}"
+        super().__init__(text)
+
+    @property
+    def file(self) -> str | None:
+        return self.problems[0].file if self.problems else None
+
+
+class OutputExistsError(FileExistsError):
+    """The output file already exists and ``force`` was not given."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        super().__init__(
+            f"{self.path} existe déjà : il n'a pas été remplacé (utilisez l'option force pour l'écraser)."
+        )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits of the readers.
+
+    csv_max_bytes : largest CSV file read (bytes).
+    xlsx_max_bytes : largest .xlsx file read (compressed size, bytes).
+    xlsx_max_uncompressed : largest total uncompressed size declared by the parts of an .xlsx.
+    xlsx_max_ratio : largest compression ratio of one part bigger than 1 MiB (zip-bomb guard).
+    max_errors : how many problems one :class:`InputError` lists.
+    """
+
+    csv_max_bytes: int = 2 * 1024**3
+    xlsx_max_bytes: int = 512 * 1024**2
+    xlsx_max_uncompressed: int = 3_000_000_000
+    xlsx_max_ratio: float = 200.0
+    max_errors: int = 10
+
+
+DEFAULT_LIMITS = Limits()
+
+#: dtype of text columns: pandas' ``str`` (pandas ≥ 3), plain objects before.
+TEXT_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+
+def text_series(values: Any, index: Any = None) -> pd.Series:
+    """A text column as the readers return it (missing values as NaN/None)."""
+    arr = np.asarray(values, dtype=object)
+    if TEXT_DTYPE is object:
+        return pd.Series(arr, index=index, dtype=object)
+    return pd.Series(arr, index=index, dtype=TEXT_DTYPE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas
+# ---------------------------------------------------------------------------------------------
+
+#: Kinds of column: how a cell is parsed.
+KINDS = ("text", "number", "integer", "rate", "date", "bool", "period", "paid", "choice", "any")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One expected column of an input.
+
+    Parameters
+    ----------
+    name : canonical English name (the DataFrame column).
+    kind : "text", "number", "integer", "rate" (fraction; "12 %" → 0.12), "date", "bool"
+        (oui/non…), "period" ("2026-03" or "2026"), "paid" (yes/no or an amount), "choice"
+        (one of ``choices``), "any" (text kept as is, parsed later by the schema).
+    required : the column must be present and every row filled.
+    aliases : other accepted headers (French first: the first one is the header written).
+    minimum, maximum : allowed range of a numeric value (inclusive).
+    choices : for kind "choice", canonical value → accepted spellings (first one is written).
+    decimals : decimals written by :func:`write_table`; ``fixed`` writes them all (money).
+    must_fill : the column is optional, but when present every row must be filled.
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: Mapping[str, tuple[str, ...]] | None = None
+    decimals: int = 2
+    fixed: bool = False
+    must_fill: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def label(self) -> str:
+        """The (French) header written by :func:`write_table`."""
+        return self.aliases[0] if self.aliases else self.name
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Every accepted header, the canonical name first."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The columns of one kind of input and how to finish the frame.
+
+    ``finish(frame, ctx)`` adds computed columns and reports cross-column problems through
+    ``ctx.problem(row_positions, column, message, values)``; ``pattern_columns`` are extra
+    columns whose normalised header matches a regular expression and that are parsed with the
+    given kind (e.g. the "note …" rating columns of the partners).
+    """
+
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    sheet_names: tuple[str, ...] = ()
+    computed: tuple[str, ...] = ()
+    pattern_columns: tuple[tuple[str, str], ...] = ()
+    finish: Callable[[pd.DataFrame, Any], pd.DataFrame] | None = None
+    file_stem: str = ""
+    #: for :func:`write_table`: columns the schema formats itself (name → text array)
+    to_text: Callable[[pd.DataFrame], dict[str, np.ndarray]] | None = None
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def output_columns(self) -> list[str]:
+        return [c.name for c in self.columns] + list(self.computed)
+
+
+def normalize_header(text: Any) -> str:
+    """A header (or any label) reduced for matching: no accents, no case, no punctuation or unit.
+
+    >>> normalize_header("  Prix unitaire HT (€) ")
+    'prix unitaire ht'
+    >>> normalize_header("N° facture"), normalize_header("Qté"), normalize_header("unit_price")
+    ('n facture', 'qte', 'unit price')
+    """
+    if text is None:
+        return ""
+    s = str(text)
+    s = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", s)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.lower().replace("œ", "oe").replace("æ", "ae")
+    s = re.sub(r"[^0-9a-z]+", " ", s)
+    return s.strip()
+
+
+def _choices(**kw: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return kw
+
+
+_T = Column
+
+SALES = Schema(
+    name="sales",
+    label="lignes de ventes",
+    file_stem="ventes",
+    sheet_names=("ventes", "lignes de ventes", "lignes de facture", "sales", "factures"),
+    columns=(
+        _T("date", "date", True, ("Date facture", "date de facture", "invoice date")),
+        _T("invoice", "text", False, ("N° facture", "facture", "numéro de facture", "num facture", "invoice number")),
+        _T("customer", "text", True, ("Code client", "client", "customer code", "customer id")),
+        _T("customer_name", "text", False, ("Raison sociale", "nom client", "nom du client")),
+        _T("rep", "text", True, ("Commercial", "vendeur", "représentant", "sales rep")),
+        _T("region", "text", False, ("Région", "secteur", "zone")),
+        _T("channel", "text", False, ("Canal", "canal de vente")),
+        _T("product", "text", True, ("Référence", "produit", "article", "code article", "product code", "sku")),
+        _T("family", "text", False, ("Famille", "gamme", "famille de produits", "product family")),
+        _T("quantity", "number", True, ("Quantité", "qté", "qte", "qty")),
+        _T("unit_price", "number", True, ("Prix unitaire HT", "PU HT", "prix unitaire", "pu", "prix de vente HT"), minimum=0, fixed=True),
+        _T("unit_cost", "number", False, ("Coût unitaire", "prix d'achat HT", "coût d'achat", "prix d'achat", "cout de revient"), minimum=0, fixed=True),
+        _T("discount", "rate", False, ("Remise", "taux de remise", "remise %"), minimum=0, maximum=1),
+        _T("paid", "paid", False, ("Payé", "encaissé", "réglé", "montant encaissé")),
+    ),
+    computed=("revenue", "margin"),
+)
+
+REPS = Schema(
+    name="reps",
+    label="équipe commerciale",
+    file_stem="equipe",
+    sheet_names=("équipe", "equipe", "commerciaux", "reps", "vendeurs"),
+    columns=(
+        _T("rep", "text", True, ("Commercial", "vendeur", "représentant", "code commercial", "sales rep")),
+        _T("name", "text", False, ("Nom complet", "nom", "prénom nom", "full name")),
+        _T("hire_date", "date", False, ("Date d'embauche", "date entrée", "date d'entrée", "entrée", "embauche")),
+        _T("end_date", "date", False, ("Date de sortie", "sortie", "date de départ")),
+        _T("birth_date", "date", False, ("Date de naissance", "naissance", "né le", "birth date")),
+        _T("last_interview", "date", False, ("Dernier entretien professionnel", "dernier entretien", "date du dernier entretien", "last interview")),
+        _T("manager", "text", False, ("Manager", "responsable", "n+1", "chef des ventes")),
+        _T("region", "text", False, ("Région", "secteur", "zone")),
+        _T("team", "text", False, ("Équipe", "team")),
+        _T("base_salary", "number", False, ("Fixe annuel brut", "fixe", "salaire de base", "salaire fixe", "fixe annuel"), minimum=0, fixed=True),
+        _T("plan", "text", False, ("Plan de commissionnement", "plan", "plan de commission", "plan de rémunération")),
+    ),
+)
+
+_PERIOD_HELP = "attendu « 2026-03 » (un mois) ou « 2026 » (une année)"
+
+
+def _finish_targets(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    keys = df[["rep", "region", "family"]].notna().any(axis=1).to_numpy()
+    if not keys.all():
+        ctx.problem(np.flatnonzero(~keys), "rep", "ni commercial, ni région, ni famille : à qui s'applique cet objectif ?")
+    return df
+
+
+TARGETS = Schema(
+    name="targets",
+    label="objectifs",
+    file_stem="objectifs",
+    sheet_names=("objectifs", "targets", "quotas"),
+    columns=(
+        _T("rep", "text", False, ("Commercial", "vendeur", "représentant", "sales rep")),
+        _T("region", "text", False, ("Région", "secteur", "zone")),
+        _T("family", "text", False, ("Famille", "gamme")),
+        _T("period", "period", True, ("Période", "mois", "année", "month", "year")),
+        _T("target", "number", True, ("Objectif CA", "objectif", "objectif de CA", "objectif CA HT", "target revenue", "quota"), minimum=0, fixed=True),
+        _T("target_margin", "number", False, ("Objectif marge", "objectif de marge", "target margin"), fixed=True),
+        _T("target_visits", "integer", False, ("Objectif visites", "visites", "target visits"), minimum=0),
+        _T("target_new_customers", "integer", False, ("Objectif nouveaux clients", "nouveaux clients", "new customers"), minimum=0),
+    ),
+    finish=_finish_targets,
+)
+
+#: Items of the commission plan (canonical → accepted spellings) and how their value is read.
+PLAN_ITEMS: dict[str, tuple[str, ...]] = {
+    "tier": ("Tranche", "palier", "tier", "taux"),
+    "mode": ("Mode", "type de barème", "calcul"),
+    "base": ("Base", "assiette", "base de calcul"),
+    "period": ("Période", "périodicité"),
+    "gate": ("Seuil de déclenchement", "déclenchement", "seuil", "gate"),
+    "cap": ("Plafond", "cap", "plafond annuel"),
+    "accelerator": ("Accélérateur", "accelerator", "coefficient au-delà de 100 %"),
+    "bonus": ("Prime sur objectif", "prime", "bonus", "grille de primes"),
+    "draw": ("Avance mensuelle", "avance", "draw", "avance sur commissions"),
+    "draw_recoverable": ("Avance récupérable", "draw recoverable", "récupérable"),
+    "team_bonus": ("Prime d'équipe", "team bonus", "prime collective"),
+    "employer_charge_rate": ("Taux de charges patronales", "charges patronales", "charges employeur", "taux de charges"),
+}
+_PLAN_VALUE_CHOICES = {
+    "mode": {
+        "progressive": ("progressif", "progressive", "par tranches", "tranches", "marginal"),
+        "flat": ("par paliers", "flat", "global", "paliers", "palier", "taux global"),
+    },
+    "base": {
+        "revenue": ("CA", "revenue", "chiffre d'affaires", "ca ht", "chiffre d'affaires ht", "ventes"),
+        "margin": ("marge", "margin", "marge brute"),
+        "cash": ("encaissements", "cash", "encaissé", "ca encaissé", "cash collected"),
+    },
+    "period": {
+        "month": ("mois", "month", "mensuel", "mensuelle"),
+        "quarter": ("trimestre", "quarter", "trimestriel", "trimestrielle"),
+        "year": ("année", "year", "annuel", "annuelle", "an"),
+    },
+}
+_PLAN_RATE_ITEMS = {"tier", "gate", "employer_charge_rate"}
+_PLAN_AMOUNT_ITEMS = {"cap", "bonus", "draw", "team_bonus", "accelerator"}
+_PLAN_THRESHOLD_ITEMS = {"tier", "bonus", "team_bonus"}
+
+
+def _finish_commission_plan(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    items = df["item"].to_numpy(dtype=object)
+    raw = df["value"].to_numpy(dtype=object)
+    out = np.empty(len(df), dtype=object)
+    out[:] = None
+    # numeric items (rates and amounts), parsed in one go
+    numeric = np.isin(items, list(_PLAN_RATE_ITEMS | _PLAN_AMOUNT_ITEMS))
+    if numeric.any():
+        vals, pct, bad = parse_numbers(raw[numeric])
+        rows = np.flatnonzero(numeric)
+        if bad.any():
+            ctx.problem(rows[bad], "value", "n'est pas un nombre", raw[numeric][bad])
+        is_rate = np.isin(items[numeric], list(_PLAN_RATE_ITEMS))
+        vals = np.where(is_rate & ~pct & (np.abs(vals) > 1), vals / 100.0, vals)
+        negative = ~bad & (vals < 0)
+        if negative.any():
+            ctx.problem(rows[negative], "value", "ne peut pas être négatif", raw[numeric][negative])
+        for r, v, b in zip(rows, vals, bad):
+            out[r] = None if b else float(v)
+    for item, choices in _PLAN_VALUE_CHOICES.items():
+        sel = np.flatnonzero(items == item)
+        if len(sel):
+            canon, bad = _match_choices(raw[sel], choices)
+            if bad.any():
+                allowed = ", ".join(v[0] for v in choices.values())
+                ctx.problem(sel[bad], "value", f"n'est pas une valeur permise ({allowed})", raw[sel][bad])
+            for r, v in zip(sel, canon):
+                out[r] = v
+    sel = np.flatnonzero(items == "draw_recoverable")
+    if len(sel):
+        flags, bad = _parse_bools(raw[sel])
+        if bad.any():
+            ctx.problem(sel[bad], "value", "n'est pas oui/non", raw[sel][bad])
+        for r, v, b in zip(sel, flags, bad):
+            out[r] = None if b else bool(v)
+    need = np.isin(items, list(_PLAN_THRESHOLD_ITEMS)) & df["threshold"].isna().to_numpy()
+    if need.any():
+        ctx.problem(np.flatnonzero(need), "threshold", "seuil manquant (borne inférieure de la tranche, ou taux de réalisation de la prime)")
+    df["value"] = pd.Series(out, index=df.index, dtype=object)
+    return df
+
+
+def _plan_to_text(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The value and threshold columns of a commission plan as users write them."""
+    items = frame["item"].to_numpy(dtype=object)
+    values = frame["value"].to_numpy(dtype=object)
+    thresholds = frame["threshold"].to_numpy(dtype=float)
+    out_v = np.empty(len(frame), dtype=object)
+    out_t = np.empty(len(frame), dtype=object)
+    for i, (item, v, t) in enumerate(zip(items, values, thresholds)):
+        if isinstance(v, (bool, np.bool_)):
+            out_v[i] = "oui" if v else "non"
+        elif isinstance(v, str):
+            out_v[i] = _PLAN_VALUE_CHOICES.get(item, {}).get(v, (v,))[0]
+        elif v is None or (isinstance(v, float) and np.isnan(v)):
+            out_v[i] = ""
+        elif item in _PLAN_RATE_ITEMS:
+            out_v[i] = format_numbers([v], 3, percent=True)[0]
+        else:
+            out_v[i] = format_numbers([v], 2)[0]
+        if np.isnan(t):
+            out_t[i] = ""
+        elif item in ("bonus", "team_bonus"):
+            out_t[i] = format_numbers([t], 2, percent=True)[0]
+        else:
+            out_t[i] = format_numbers([t], 2)[0]
+    return {"value": out_v, "threshold": out_t}
+
+
+COMMISSION_PLAN = Schema(
+    name="commission_plan",
+    label="plan de commissionnement",
+    file_stem="plan_commissionnement",
+    sheet_names=("plan de commissionnement", "plan", "commissions", "commission plan", "barème"),
+    columns=(
+        _T("plan", "text", True, ("Plan", "nom du plan", "plan de commissionnement")),
+        _T("item", "choice", True, ("Élément", "paramètre", "rubrique"), choices=PLAN_ITEMS),
+        _T("threshold", "number", False, ("Seuil", "borne inférieure", "borne", "à partir de", "lower bound")),
+        _T("value", "any", True, ("Valeur", "taux ou montant", "montant")),
+    ),
+    finish=_finish_commission_plan,
+    to_text=_plan_to_text,
+)
+
+SKILLS = Schema(
+    name="skills",
+    label="matrice de compétences",
+    file_stem="competences",
+    sheet_names=("compétences", "competences", "matrice de compétences", "skills"),
+    columns=(
+        _T("rep", "text", True, ("Commercial", "salarié", "collaborateur", "vendeur", "nom")),
+        _T("skill", "text", True, ("Compétence", "skill")),
+        _T("current", "integer", True, ("Niveau actuel", "niveau", "niveau acquis", "current level"), minimum=0, maximum=4),
+        _T("required", "integer", True, ("Niveau requis", "requis", "niveau attendu", "required level"), minimum=0, maximum=4),
+    ),
+)
+
+TRAINING_MODES = {
+    "présentiel": ("présentiel", "presentiel", "in person", "inter", "intra", "salle"),
+    "distanciel": ("distanciel", "à distance", "e-learning", "elearning", "classe virtuelle", "remote", "online"),
+    "AFEST": ("AFEST", "en situation de travail", "action de formation en situation de travail"),
+    "mixte": ("mixte", "blended", "hybride"),
+}
+
+TRAINING_CATALOGUE = Schema(
+    name="training_catalogue",
+    label="catalogue de formations",
+    file_stem="catalogue_formations",
+    sheet_names=("catalogue de formations", "catalogue", "formations", "training catalogue"),
+    columns=(
+        _T("action", "text", True, ("Action de formation", "action", "formation", "intitulé")),
+        _T("skill", "text", True, ("Compétence", "compétence visée", "skill")),
+        _T("duration_hours", "number", True, ("Durée (heures)", "durée", "heures", "durée h", "duration"), minimum=0, decimals=1),
+        _T("cost", "number", True, ("Coût HT", "coût", "prix", "cost"), minimum=0, fixed=True),
+        _T("provider", "text", False, ("Organisme", "prestataire", "organisme de formation", "provider")),
+        _T("mode", "choice", False, ("Modalité", "mode", "format"), choices=TRAINING_MODES),
+        _T("mandatory", "bool", False, ("Obligatoire", "formation obligatoire", "mandatory")),
+        _T("cpf", "bool", False, ("Éligible CPF", "CPF", "cpf eligible")),
+    ),
+)
+
+CANDIDATES = Schema(
+    name="candidates",
+    label="évaluations des candidats",
+    file_stem="candidats",
+    sheet_names=("candidats", "recrutement", "candidates"),
+    columns=(
+        _T("candidate", "text", True, ("Candidat", "nom", "candidate")),
+        _T("criterion", "text", True, ("Critère", "criterion")),
+        _T("rating", "number", True, ("Note", "évaluation", "rating"), minimum=0, maximum=20, decimals=1),
+    ),
+)
+
+INTERVIEW_GRID = Schema(
+    name="interview_grid",
+    label="grille d'entretien",
+    file_stem="grille_entretien",
+    sheet_names=("grille d'entretien", "grille", "interview grid"),
+    columns=(
+        _T("criterion", "text", True, ("Critère", "criterion")),
+        _T("weight", "number", True, ("Poids", "coefficient", "pondération", "weight"), minimum=0),
+        _T("eliminatory", "bool", False, ("Éliminatoire", "critère éliminatoire", "eliminatory")),
+        _T("min_rating", "number", False, ("Note minimale", "note mini", "seuil", "minimum rating"), minimum=0, decimals=1),
+    ),
+)
+
+PARTNER_TYPES = {
+    "fournisseur": ("fournisseur", "supplier"),
+    "client": ("client", "customer"),
+    "distributeur": ("distributeur", "distributor", "revendeur", "reseller"),
+    "prescripteur": ("prescripteur", "prescriber", "influenceur", "bureau d'études", "apporteur"),
+}
+
+PARTNERS = Schema(
+    name="partners",
+    label="réseau de partenaires",
+    file_stem="partenaires",
+    sheet_names=("partenaires", "réseau", "reseau", "partners"),
+    columns=(
+        _T("partner", "text", True, ("Partenaire", "organisation", "entreprise", "société", "partner")),
+        _T("type", "choice", True, ("Type", "type de partenaire", "catégorie"), choices=PARTNER_TYPES),
+        _T("contact", "text", False, ("Contact", "interlocuteur", "nom du contact")),
+        _T("email", "text", False, ("E-mail", "email", "courriel", "mail", "adresse e-mail")),
+        _T("phone", "text", False, ("Téléphone", "tél", "tel", "phone")),
+        _T("region", "text", False, ("Région", "secteur", "zone")),
+        _T("revenue", "number", False, ("CA réalisé", "CA", "chiffre d'affaires", "revenue"), fixed=True),
+        _T("potential", "number", False, ("Potentiel", "CA potentiel", "potential"), fixed=True),
+        _T("last_contact", "date", False, ("Dernier contact", "date dernier contact", "last contact")),
+        _T("consent_date", "date", False, ("Date consentement RGPD", "consentement", "consentement RGPD", "date de consentement", "consent")),
+    ),
+    pattern_columns=((r"^(note|rating|score|critere)\b", "number"),),
+)
+
+STAGES = {
+    "lead": ("piste", "lead", "prospect", "suspect"),
+    "contact": ("contact", "premier contact", "contacté"),
+    "meeting": ("rendez-vous", "meeting", "rdv", "rencontre", "visite"),
+    "quote": ("devis", "quote", "offre", "proposition"),
+    "order": ("commande", "order", "gagné", "signé", "won"),
+}
+STAGE_ORDER = tuple(STAGES)
+
+
+def _finish_opportunities(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    stage_cols = ["date_" + s for s in STAGE_ORDER]
+    dates = df[stage_cols].to_numpy(dtype="datetime64[ns]")
+    # dates per stage must not go back in time
+    prev = dates[:, 0]
+    for j in range(1, len(stage_cols)):
+        cur = dates[:, j]
+        # keep the latest date known so far
+        back = ~np.isnat(cur) & ~np.isnat(prev) & (cur < prev)
+        if back.any():
+            ctx.problem(
+                np.flatnonzero(back), stage_cols[j], "date antérieure à celle de l'étape précédente",
+                ctx.cells_of(stage_cols[j], back),
+            )
+        prev = np.where(np.isnat(cur), prev, cur)
+    return df
+
+
+OPPORTUNITIES = Schema(
+    name="opportunities",
+    label="opportunités",
+    file_stem="opportunites",
+    sheet_names=("opportunités", "opportunites", "parcours", "pipeline", "funnel", "opportunities"),
+    columns=(
+        _T("id", "text", True, ("N° opportunité", "id", "identifiant", "opportunité", "référence")),
+        _T("customer", "text", True, ("Client", "prospect", "client ou prospect", "compte")),
+        _T("channel", "text", False, ("Canal", "origine", "source", "canal d'acquisition")),
+        _T("rep", "text", False, ("Commercial", "vendeur", "responsable")),
+        _T("stage", "choice", True, ("Étape atteinte", "étape", "stade", "stage"), choices=STAGES),
+        _T("date_lead", "date", False, ("Date piste", "date lead", "date de création", "date création")),
+        _T("date_contact", "date", False, ("Date contact", "date premier contact")),
+        _T("date_meeting", "date", False, ("Date rendez-vous", "date rdv", "date meeting")),
+        _T("date_quote", "date", False, ("Date devis", "date offre", "date quote")),
+        _T("date_order", "date", False, ("Date commande", "date signature", "date order")),
+        _T("amount", "number", False, ("Montant HT", "montant", "montant estimé", "amount"), minimum=0, fixed=True),
+        _T("lost_reason", "text", False, ("Motif de perte", "raison de perte", "motif", "lost reason")),
+        _T("satisfaction", "number", False, ("Satisfaction", "note de satisfaction", "enquête satisfaction"), minimum=0, maximum=10, decimals=1),
+    ),
+    finish=_finish_opportunities,
+)
+
+
+def _finish_locations(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    return df
+
+
+LOCATIONS = Schema(
+    name="locations",
+    label="localisation des clients",
+    file_stem="localisations",
+    sheet_names=("localisations", "tournées", "tournees", "adresses", "locations"),
+    columns=(
+        _T("customer", "text", True, ("Client", "code client", "customer")),
+        _T("address", "text", False, ("Adresse", "adresse complète", "address")),
+        _T("latitude", "number", True, ("Latitude", "lat"), minimum=-90, maximum=90, decimals=6),
+        _T("longitude", "number", True, ("Longitude", "lon", "lng", "long"), minimum=-180, maximum=180, decimals=6),
+        _T("visit_minutes", "number", False, ("Durée de visite (min)", "durée de visite", "durée visite", "visit duration"), minimum=0, decimals=0),
+        _T("priority", "integer", False, ("Priorité", "priority"), minimum=1, maximum=9),
+    ),
+    finish=_finish_locations,
+)
+
+
+def _finish_sales(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    q = df["quantity"].to_numpy(dtype=float)
+    p = df["unit_price"].to_numpy(dtype=float)
+    d = df["discount"].to_numpy(dtype=float)
+    # line amounts in cents, rounded as the workbooks' ROUND(…; 2) does (half away from zero)
+    revenue = excel_round(q * p * (1.0 - np.where(np.isnan(d), 0.0, d)))
+    df["revenue"] = revenue
+    df["margin"] = revenue - excel_round(q * df["unit_cost"].to_numpy(dtype=float))
+    flag, amount = ctx.paid
+    if flag is not None:
+        df["paid"] = np.where(np.isnan(flag), amount, np.where(flag == 1.0, revenue, 0.0))
+    return df
+
+
+SALES = replace(SALES, finish=_finish_sales)
+
+SCHEMAS: dict[str, Schema] = {
+    s.name: s
+    for s in (SALES, REPS, TARGETS, COMMISSION_PLAN, SKILLS, TRAINING_CATALOGUE, CANDIDATES, INTERVIEW_GRID,
+              PARTNERS, OPPORTUNITIES, LOCATIONS)
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorised cell parsing
+# ---------------------------------------------------------------------------------------------
+
+_SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2008\u200a\u2002\u2003\u2004\u2005\u2006"
+_SPACES_RE = "[" + _SPACES + "]"
+_NUM_OK = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$").pattern
+
+
+def _str_series(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype=object).astype(str)
+
+
+def _text_of(value: Any) -> str:
+    """A cell value of a workbook shown as the user sees it in a text column."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float):
+        if np.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, _dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _uniques(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values (missing values get one code of their own, as ``None``)."""
+    codes, uniq = pd.factorize(values)  # the NA sentinel avoids a slow isna() over the whole column
+    uniq = np.asarray(uniq, dtype=object)
+    missing = codes < 0
+    if missing.any():
+        codes = np.where(missing, len(uniq), codes)
+        uniq = np.append(uniq, None)
+    return codes, uniq
+
+
+def _kinds_of(uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Masks: strings, real numbers (not bools), bools, dates/datetimes among distinct values."""
+    inferred = pd.api.types.infer_dtype(uniq, skipna=False) if len(uniq) else "empty"
+    n = len(uniq)
+    if inferred in ("string", "empty"):
+        return np.ones(n, bool), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    types = np.array([type(v) for v in uniq], dtype=object)
+    is_str = np.array([issubclass(t, str) for t in types], dtype=bool)
+    is_bool = np.array([issubclass(t, (bool, np.bool_)) for t in types], dtype=bool)
+    is_num = np.array([issubclass(t, (int, float, np.integer, np.floating)) for t in types], dtype=bool) & ~is_bool
+    is_date = np.array([issubclass(t, (_dt.date, np.datetime64, pd.Timestamp)) for t in types], dtype=bool)
+    return is_str, is_num, is_bool, is_date
+
+
+def _parse_number_strings(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Parse distinct strings: value, percent flag, empty flag, bad flag (all vectorised)."""
+    t = s.str.replace(_SPACES_RE, "", regex=True)
+    empty = (t == "").to_numpy()
+    pct = t.str.contains("%", regex=False).to_numpy()
+    t = t.str.replace(r"(?i)€|eur(?:os?)?$|%", "", regex=True)
+    # accounting negatives "(123)" and trailing minus "123-" (some ERP exports)
+    paren = t.str.match(r"^\(.*\)$").to_numpy()
+    trail = t.str.match(r"^[^-]+-$").to_numpy()
+    t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace(r"^([^-]+)-$", r"\1", regex=True)
+    has_comma = t.str.contains(",", regex=False).to_numpy()
+    has_dot = t.str.contains(".", regex=False).to_numpy()
+    n_comma = t.str.count(",").to_numpy()
+    n_dot = t.str.count(r"\.").to_numpy()
+    last_comma = t.str.rfind(",").to_numpy()
+    last_dot = t.str.rfind(".").to_numpy()
+    both = has_comma & has_dot
+    comma_decimal = both & (last_comma > last_dot)
+    dot_decimal = both & ~comma_decimal
+    thousands_comma = ~has_dot & (n_comma > 1) & t.str.match(r"^[+-]?\d{1,3}(,\d{3})+$").to_numpy()
+    thousands_dot = ~has_comma & (n_dot > 1) & t.str.match(r"^[+-]?\d{1,3}(\.\d{3})+$").to_numpy()
+    out = t.to_numpy(dtype=object).copy()
+    sel = comma_decimal
+    if sel.any():
+        out[sel] = t[sel].str.replace(".", "", regex=False).str.replace(",", ".", regex=False).to_numpy()
+    sel = dot_decimal | thousands_comma
+    if sel.any():
+        out[sel] = t[sel].str.replace(",", "", regex=False).to_numpy()
+    sel = thousands_dot
+    if sel.any():
+        out[sel] = t[sel].str.replace(".", "", regex=False).to_numpy()
+    sel = has_comma & ~has_dot & (n_comma == 1)
+    if sel.any():
+        out[sel] = t[sel].str.replace(",", ".", regex=False).to_numpy()
+    o = pd.Series(out, dtype=object).astype(str)
+    well_formed = o.str.match(_NUM_OK).to_numpy()
+    vals = pd.to_numeric(o.where(well_formed, "nan"), errors="coerce").to_numpy(dtype=float)
+    neg = (paren | trail) & well_formed
+    vals = np.where(neg, -np.abs(vals), vals)
+    # "-12,5" with a trailing minus and a leading one would be nonsense: keep it bad
+    bad = ~empty & (~well_formed | ~np.isfinite(vals) | (paren & trail))
+    vals = np.where(bad | empty, np.nan, vals)
+    vals = np.where(pct & ~bad, vals / 100.0, vals)
+    return vals, pct, empty, bad
+
+
+def parse_numbers(values: Iterable[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse cells as numbers: ``(values, percent, bad)`` arrays.
+
+    French and English writings are understood (``1 234,50``, ``1.234,50``, ``1,234.50``,
+    ``1234.5``, ``12 %`` → 0.12, ``-12,5``, ``(12,5)``, ``12,5-``, ``€``, non-breaking spaces);
+    empty cells give NaN and are not bad. ``percent`` tells which cells carried a ``%``.
+
+    >>> v, p, b = parse_numbers(["1 234,50", "12 %", "", "12,5,3", 3])
+    >>> v.round(4).tolist()[:2], b.tolist()
+    ([1234.5, 0.12], [False, False, False, True, False])
+    """
+    arr = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=object)
+    codes, uniq = _uniques(arr)
+    vals = np.full(len(uniq), np.nan)
+    pct = np.zeros(len(uniq), bool)
+    bad = np.zeros(len(uniq), bool)
+    is_str, is_num, _, _ = _kinds_of(uniq)
+    if is_str.any():
+        v, p, _, b = _parse_number_strings(pd.Series(uniq[is_str], dtype=object).astype(str))
+        vals[is_str], pct[is_str], bad[is_str] = v, p, b
+    if is_num.any():
+        v = uniq[is_num].astype(float)
+        vals[is_num] = v
+        bad[is_num] = ~np.isfinite(v) & ~np.isnan(v)
+    other = ~(is_str | is_num)
+    # None / NaN are empty; bools and dates are not numbers
+    if other.any():
+        none = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in uniq[other]], dtype=bool)
+        bad[other] = ~none
+    return vals[codes], pct[codes], bad[codes]
+
+
+_BOOL_WORDS = {
+    True: ("oui", "yes", "o", "y", "1", "vrai", "true", "x", "ok"),
+    False: ("non", "no", "n", "0", "faux", "false"),
+}
+
+
+def _parse_bools(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Yes/no cells → float array (1.0, 0.0, NaN for empty) and bad mask."""
+    codes, uniq = _uniques(np.asarray(values, dtype=object))
+    out = np.full(len(uniq), np.nan)
+    bad = np.zeros(len(uniq), bool)
+    is_str, is_num, is_bool, is_date = _kinds_of(uniq)
+    if is_str.any():
+        s = pd.Series(uniq[is_str], dtype=object).astype(str).str.strip(_SPACES).map(normalize_header)
+        v = np.full(len(s), np.nan)
+        v[s.isin(_BOOL_WORDS[True]).to_numpy()] = 1.0
+        v[s.isin(_BOOL_WORDS[False]).to_numpy()] = 0.0
+        out[is_str] = v
+        bad[is_str] = np.isnan(v) & (s != "").to_numpy()
+    if is_bool.any():
+        out[is_bool] = uniq[is_bool].astype(bool).astype(float)
+    if is_num.any():
+        v = uniq[is_num].astype(float)
+        out[is_num] = np.where(v == 1, 1.0, np.where(v == 0, 0.0, np.nan))
+        bad[is_num] = ~np.isin(v, (0.0, 1.0)) & ~np.isnan(v)
+    bad |= is_date
+    return out[codes], bad[codes]
+
+
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d",
+    "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+)
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+
+
+def _serial_to_dates(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ok = np.isfinite(v) & (v >= 1) & (v < 2958466)
+    days = np.where(ok, v, 0.0)
+    out = _EXCEL_EPOCH + (np.round(days * 86400.0).astype(np.int64) * np.int64(1_000_000_000)).astype("timedelta64[ns]")
+    return np.where(ok, out, np.datetime64("NaT")), ok
+
+
+def _parse_dates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Date cells → datetime64[ns] (time of day dropped) and bad mask."""
+    codes, uniq = _uniques(np.asarray(values, dtype=object))
+    out = np.full(len(uniq), np.datetime64("NaT"), dtype="datetime64[ns]")
+    bad = np.zeros(len(uniq), bool)
+    is_str, is_num, is_bool, is_date = _kinds_of(uniq)
+    if is_str.any():
+        s = pd.Series(uniq[is_str], dtype=object).astype(str).str.strip(_SPACES + "\t")
+        res = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]")
+        todo = np.array(s != "", dtype=bool)
+        for fmt in _DATE_FORMATS:
+            if not todo.any():
+                break
+            got = pd.to_datetime(s[todo], format=fmt, errors="coerce").to_numpy(dtype="datetime64[ns]")
+            idx = np.flatnonzero(todo)
+            hit = ~np.isnat(got)
+            res[idx[hit]] = got[hit]
+            todo[idx[hit]] = False
+        if todo.any():  # Excel serial numbers written as text ("45292")
+            idx = np.flatnonzero(todo)
+            num = pd.to_numeric(s.iloc[idx].str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+            d, ok = _serial_to_dates(num)
+            res[idx[ok]] = d[ok]
+            todo[idx[ok]] = False
+        out[is_str] = res
+        bad[is_str] = todo
+    if is_num.any():
+        d, ok = _serial_to_dates(uniq[is_num].astype(float))
+        out[is_num] = d
+        bad[is_num] = ~ok & ~np.isnan(uniq[is_num].astype(float))
+    if is_date.any():
+        out[is_date] = pd.to_datetime(pd.Series(uniq[is_date], dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]")
+    bad |= is_bool
+    out = out.astype("datetime64[D]").astype("datetime64[ns]")
+    return out[codes], bad[codes]
+
+
+_MONTHS_FR = {
+    "janvier": 1, "janv": 1, "jan": 1, "january": 1,
+    "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2, "february": 2,
+    "mars": 3, "mar": 3, "march": 3,
+    "avril": 4, "avr": 4, "apr": 4, "april": 4,
+    "mai": 5, "may": 5,
+    "juin": 6, "jun": 6, "june": 6,
+    "juillet": 7, "juil": 7, "jul": 7, "july": 7,
+    "aout": 8, "aou": 8, "aug": 8, "august": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "september": 9,
+    "octobre": 10, "oct": 10, "october": 10,
+    "novembre": 11, "nov": 11, "november": 11,
+    "decembre": 12, "dec": 12, "december": 12,
+}
+
+
+def _parse_periods(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Period cells → "YYYY-MM" or "YYYY" text, and bad mask."""
+    codes, uniq = _uniques(np.asarray(values, dtype=object))
+    out = np.empty(len(uniq), dtype=object)
+    out[:] = None
+    bad = np.zeros(len(uniq), bool)
+    is_str, is_num, is_bool, is_date = _kinds_of(uniq)
+    if is_str.any():
+        s = pd.Series(uniq[is_str], dtype=object).astype(str).map(normalize_header)
+        res = np.empty(len(s), dtype=object)
+        res[:] = None
+        y = m = None
+        # 2026 03 (from 2026-03, 2026/03, 2026.3)
+        g = s.str.extract(r"^(\d{4}) (\d{1,2})$")
+        y1, m1 = pd.to_numeric(g[0], errors="coerce"), pd.to_numeric(g[1], errors="coerce")
+        # 03 2026 (from 03/2026)
+        g = s.str.extract(r"^(\d{1,2}) (\d{4})$")
+        y2, m2 = pd.to_numeric(g[1], errors="coerce"), pd.to_numeric(g[0], errors="coerce")
+        # mars 2026, mars 26
+        g = s.str.extract(r"^([a-z]+) (\d{2}|\d{4})$")
+        m3 = g[0].map(_MONTHS_FR)
+        y3 = pd.to_numeric(g[1], errors="coerce")
+        y3 = y3.where(y3 >= 100, y3 + 2000)
+        y = y1.fillna(y2).fillna(y3)
+        m = m1.fillna(m2).fillna(m3)
+        monthly = (y.notna() & m.notna() & m.between(1, 12)).to_numpy()
+        yearly = s.str.match(r"^\d{4}$").to_numpy()
+        ym = y.to_numpy(dtype=float)
+        mm = m.to_numpy(dtype=float)
+        for i in np.flatnonzero(monthly):
+            res[i] = f"{int(ym[i]):04d}-{int(mm[i]):02d}"
+        for i in np.flatnonzero(yearly):
+            res[i] = s.iloc[i]
+        out[is_str] = res
+        bad[is_str] = ~(monthly | yearly) & (s != "").to_numpy()
+    if is_num.any():
+        v = uniq[is_num].astype(float)
+        ok = (v >= 1900) & (v <= 2200) & (v == np.floor(v))
+        out[np.flatnonzero(is_num)[ok]] = [f"{int(x)}" for x in v[ok]]
+        bad[is_num] = ~ok & ~np.isnan(v)
+    if is_date.any():
+        ts = pd.to_datetime(pd.Series(uniq[is_date], dtype=object), errors="coerce")
+        out[is_date] = ts.dt.strftime("%Y-%m").to_numpy(dtype=object)
+    bad |= is_bool
+    return out[codes], bad[codes]
+
+
+def _match_choices(values: np.ndarray, choices: Mapping[str, tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    lookup: dict[str, str] = {}
+    for canon, spellings in choices.items():
+        for sp in (canon, *spellings):
+            lookup.setdefault(normalize_header(sp), canon)
+    codes, uniq = _uniques(np.asarray(values, dtype=object))
+    keys = np.array([normalize_header(_text_of(v)) for v in uniq], dtype=object)
+    out = np.array([lookup.get(k) for k in keys], dtype=object)
+    bad = np.array([o is None and k != "" for o, k in zip(out, keys)], dtype=bool)
+    return out[codes], bad[codes]
+
+
+def _text_column(values: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Cells → text column (spaces around removed, formula-like text kept as is) and missing mask.
+
+    Only the distinct values are converted; the column is then built by ``take`` (fast).
+    """
+    codes, uniq = _uniques(np.asarray(values, dtype=object))
+    is_str, *_ = _kinds_of(uniq)
+    txt = uniq if is_str.all() else np.array([u if s else _text_of(u) for u, s in zip(uniq, is_str)], dtype=object)
+    s = pd.Series(txt, dtype=object).astype(str).str.strip(" \u00a0")
+    empty = np.array(s == "", dtype=bool)
+    u = np.array(s, dtype=object)
+    u[empty] = None
+    col = text_series(u).take(codes).reset_index(drop=True)
+    return col, empty[codes]
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Cells → text as an object array, None for empty."""
+    col, empty = _text_column(values)
+    out = np.array(col, dtype=object)
+    out[empty] = None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw reading: CSV and workbooks → table of cells
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """Cells of a file: ``cells`` (object DataFrame, no header) and row numbering."""
+
+    file: str
+    cells: pd.DataFrame
+    first_row: int  # user row number of cells.iloc[0]
+    sheet: str | None = None
+    all_strings: bool = False
+
+
+def _decode_head(raw: bytes, encoding: str, n: int = 65536) -> str:
+    return raw[:n].decode(encoding, errors="ignore")
+
+
+def _detect_encoding(raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _sniff_separator(lines: list[str]) -> str:
+    best, best_score = ";", -1.0
+    for sep in (";", ",", "\t", "|"):
+        counts = []
+        for line in lines[:30]:
+            if line.strip():
+                counts.append(len(next(csv.reader([line], delimiter=sep))) - 1)
+        if not counts:
+            continue
+        top = max(counts)
+        score = top + 0.5 * sum(1 for c in counts if c == top) / len(counts) if top > 0 else 0.0
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]], bytes, str, str]:
+    """Bytes, encoding, separator and the first rows (for finding the header) of a CSV file."""
+    size = path.stat().st_size
+    if size > limits.csv_max_bytes:
+        raise InputError(Problem(name, f"fichier trop volumineux ({size / 1e6:.0f} Mo ; limite {limits.csv_max_bytes / 1e6:.0f} Mo)"))
+    raw = path.read_bytes()
+    if len(raw) < 65536 and raw.replace(codecs.BOM_UTF8, b"").strip() == b"":
+        raise InputError(Problem(name, "le fichier est vide"))
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in raw[:4096] and not utf16:
+        raise InputError(Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
+    enc = _detect_encoding(raw)
+    head = raw.decode(enc, errors="ignore")[:65536] if utf16 else _decode_head(raw, enc)
+    lines = head.lstrip("\ufeff").splitlines()
+    if len(raw) > 65536 and lines:
+        lines = lines[:-1]  # possibly cut
+    sep = _sniff_separator(lines)
+    preview = [next(csv.reader([line], delimiter=sep)) if line.strip() else [] for line in lines[:30]]
+    return preview, raw, enc, sep
+
+
+def _csv_cells(raw: bytes, enc: str, sep: str, skip: int, name: str) -> pd.DataFrame:
+    import io as _io
+
+    try:
+        df = pd.read_csv(
+            _io.BytesIO(raw), sep=sep, header=None, skiprows=skip, dtype=object, na_filter=False,
+            skip_blank_lines=False, encoding=enc, quotechar='"', engine="c", encoding_errors="strict",
+        )
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise InputError(Problem(name, f"{m.group(3)} valeurs au lieu de {m.group(1)} (séparateur « {sep} » dans une valeur non protégée par des guillemets ?)", row=int(m.group(2)))) from None
+        raise InputError(Problem(name, f"CSV illisible ({exc})")) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(Problem(name, "le fichier est vide")) from None
+    except UnicodeDecodeError:
+        raise InputError(Problem(name, "encodage des caractères non reconnu (enregistrez en CSV UTF-8)")) from None
+    return df
+
+
+def _check_xlsx(path: Path, limits: Limits, name: str) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Problem(name, "le fichier est vide (0 octet)"))
+    if size > limits.xlsx_max_bytes:
+        raise InputError(Problem(name, f"classeur trop volumineux ({size / 1e6:.0f} Mo ; limite {limits.xlsx_max_bytes / 1e6:.0f} Mo)"))
+    bad = Problem(name, "ce n'est pas un classeur Excel valide (.xlsx) : fichier endommagé ou d'un autre format")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InputError(bad) from None
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise InputError(bad)
+    total = sum(i.file_size for i in infos)
+    if total > limits.xlsx_max_uncompressed:
+        raise InputError(Problem(name, f"classeur refusé : son contenu décompressé déclaré ({total / 1e6:,.0f} Mo) dépasse la limite de {limits.xlsx_max_uncompressed / 1e6:,.0f} Mo".replace(",", " ")))
+    for i in infos:
+        if i.file_size > 1024**2 and i.file_size > limits.xlsx_max_ratio * max(i.compress_size, 1):
+            raise InputError(Problem(name, f"classeur refusé : la partie « {i.filename} » est compressée de façon anormale (rapport {i.file_size / max(i.compress_size, 1):,.0f} pour 1), possible bombe de décompression".replace(",", " ")))
+
+
+def _pick_sheet(sheet_names: list[str], sheet: str | int | None, schema: Schema, name: str) -> str:
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(sheet_names):
+            return sheet_names[sheet]
+        raise InputError(Problem(name, f"pas de feuille n° {sheet + 1} (feuilles : {', '.join(sheet_names)})"))
+    if sheet is not None:
+        for s in sheet_names:
+            if s == sheet:
+                return s
+        wanted = normalize_header(sheet)
+        for s in sheet_names:
+            if normalize_header(s) == wanted:
+                return s
+        raise InputError(Problem(name, f"feuille « {sheet} » introuvable (feuilles : {', '.join(sheet_names)})"))
+    preferred = {normalize_header(x) for x in schema.sheet_names}
+    for s in sheet_names:
+        if normalize_header(s) in preferred:
+            return s
+    return sheet_names[0]
+
+
+def _read_xlsx_raw(path: Path, sheet: str | int | None, schema: Schema, limits: Limits, name: str) -> _Raw:
+    import python_calamine as pc
+
+    _check_xlsx(path, limits, name)
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        sheets = [m.name for m in wb.sheets_metadata if getattr(m, "typ", None) is None or str(m.typ).lower().endswith("worksheet")] or list(wb.sheet_names)
+        chosen = _pick_sheet(sheets, sheet, schema, name)
+        rows = wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors for damaged parts
+        raise InputError(Problem(name, f"classeur illisible ({type(exc).__name__} : {exc})")) from None
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame.from_records(rows, columns=range(width)) if rows else pd.DataFrame()
+    return _Raw(name, cells, 1, chosen, False)
+
+
+# ---------------------------------------------------------------------------------------------
+# The generic reader
+# ---------------------------------------------------------------------------------------------
+
+
+class _Context:
+    """Collects problems while a frame is validated (used by the schemas' ``finish``)."""
+
+    def __init__(self, raw: _Raw, headers: dict[str, str], rows: np.ndarray, limits: Limits):
+        self.raw, self.headers, self.rows, self.limits = raw, headers, rows, limits
+        self.found: list[tuple[int, int, Problem]] = []
+        self.total = 0
+        self.col_order: dict[str, int] = {}
+        self.paid: tuple[np.ndarray | None, np.ndarray | None] = (None, None)
+        #: the cells as read, by canonical column (for messages quoting the user's text)
+        self.cells: dict[str, np.ndarray] = {}
+
+    def cells_of(self, column: str, mask: np.ndarray) -> np.ndarray:
+        values = self.cells.get(column)
+        return None if values is None else np.asarray(values, dtype=object)[mask]
+
+    def problem(self, positions: np.ndarray, column: str | None, message: str, values: Iterable[Any] | None = None) -> None:
+        positions = np.asarray(positions)
+        if positions.dtype == bool:
+            positions = np.flatnonzero(positions)
+        n = len(positions)
+        if n == 0:
+            return
+        self.total += n
+        keep = min(n, self.limits.max_errors)
+        vals = list(values)[:keep] if values is not None else [None] * keep
+        header = self.headers.get(column, column) if column else None
+        order = self.col_order.get(column or "", 999)
+        for pos, v in zip(positions[:keep], vals):
+            msg = message if v is None else f"« {_text_of(v)} » {message}"
+            p = Problem(self.raw.file, msg, int(self.rows[pos]), header, self.raw.sheet)
+            self.found.append((int(self.rows[pos]), order, p))
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            self.found.sort(key=lambda t: (t[0], t[1]))
+            raise InputError([p for _, _, p in self.found[: self.limits.max_errors]], self.total)
+
+
+def _find_header(preview: list[list[Any]], schema: Schema) -> int:
+    """Index of the header row among the first rows: the first one matching the most aliases."""
+    aliases = {normalize_header(a) for c in schema.columns for a in c.accepted}
+    best, best_score = -1, 0
+    first_filled = -1
+    for i, row in enumerate(preview[:30]):
+        cells = [normalize_header(_text_of(v)) for v in row]
+        if first_filled < 0 and any(cells):
+            first_filled = i
+        score = sum(1 for c in set(cells) if c and c in aliases)
+        if score > best_score:
+            best, best_score = i, score
+    return best if best >= 0 else first_filled
+
+
+def _map_headers(header_cells: list[Any], schema: Schema, raw: _Raw, header_row: int) -> tuple[dict[str, int], dict[str, str], list[tuple[int, str]]]:
+    lookup: dict[str, str] = {}
+    for c in schema.columns:
+        for a in c.accepted:
+            lookup.setdefault(normalize_header(a), c.name)
+    mapping: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    extras: list[tuple[int, str]] = []
+    problems: list[Problem] = []
+    for j, cell in enumerate(header_cells):
+        text = _text_of(cell).strip()
+        key = normalize_header(text)
+        canon = lookup.get(key)
+        if canon is None:
+            extras.append((j, text))
+        elif canon in mapping:
+            problems.append(Problem(
+                raw.file,
+                f"les colonnes « {headers[canon]} » et « {text} » désignent toutes deux « {canon} » : gardez-en une seule",
+                header_row, text, raw.sheet,
+            ))
+        else:
+            mapping[canon] = j
+            headers[canon] = text
+    found = [_text_of(c).strip() for c in header_cells if _text_of(c).strip()]
+    for c in schema.columns:
+        if c.required and c.name not in mapping:
+            problems.append(Problem(
+                raw.file,
+                f"colonne obligatoire « {c.label} » introuvable (en-têtes acceptés : {', '.join(c.accepted)}) ; "
+                f"colonnes trouvées : {', '.join(found) if found else 'aucune'}",
+                header_row, None, raw.sheet,
+            ))
+    if problems:
+        raise InputError(problems)
+    return mapping, headers, extras
+
+
+def read_table(path: str | os.PathLike, schema: Schema, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Read one input file (CSV, or a sheet of an .xlsx/.xlsm workbook) into a validated frame.
+
+    Parameters
+    ----------
+    path : the file. ``.xlsx``/``.xlsm`` are read as workbooks, anything else as CSV (a file
+        starting like a zip archive is taken for a workbook whatever its extension).
+    schema : one of :data:`SCHEMAS` (``SALES``, ``REPS``…).
+    sheet : workbook sheet name (matched without case or accents) or 0-based index; by default
+        the sheet whose name suits the schema (« Ventes »…) or else the first one.
+    limits : size limits and how many problems to report (:data:`DEFAULT_LIMITS`).
+
+    Returns
+    -------
+    DataFrame with the schema's canonical columns in order (absent optional columns are filled
+    with missing values), its computed columns, then the user's extra columns under their own
+    headers. ``attrs``: ``source`` (file name), ``sheet``, ``headers`` (canonical → header read),
+    ``extra_columns``, ``header_row``.
+
+    Raises
+    ------
+    InputError
+        Naming file, row and column of each problem (up to ``limits.max_errors``).
+    """
+    limits = limits or DEFAULT_LIMITS
+    p = Path(path)
+    name = p.name
+    if not p.exists():
+        raise InputError(Problem(name, f"fichier introuvable ({p})"))
+    if p.is_dir():
+        raise InputError(Problem(name, "c'est un dossier, pas un fichier"))
+    with open(p, "rb") as fh:
+        magic = fh.read(4)
+    is_book = p.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm") or magic.startswith(b"PK\x03\x04")
+    if p.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers") and not is_book:
+        raise InputError(Problem(name, "format non pris en charge : enregistrez le fichier en .xlsx ou en CSV"))
+
+    if is_book:
+        raw = _read_xlsx_raw(p, sheet, schema, limits, name)
+        cells = raw.cells
+        preview = cells.iloc[:30].to_numpy(dtype=object).tolist() if len(cells) else []
+        h = _find_header(preview, schema)
+        if h < 0:
+            raise InputError(Problem(name, "la feuille est vide", sheet=raw.sheet))
+        header_cells = cells.iloc[h].tolist()
+        data = cells.iloc[h + 1:]
+        first_row = h + 2
+    else:
+        preview, rawbytes, enc, sep = _read_csv_raw(p, limits, name)
+        raw = _Raw(name, pd.DataFrame(), 1, None, True)
+        h = _find_header(preview, schema)
+        if h < 0:
+            raise InputError(Problem(name, "le fichier est vide"))
+        header_cells = preview[h]
+        data = _csv_cells(rawbytes, enc, sep, h, name).iloc[1:]
+        del rawbytes
+        first_row = h + 2
+
+    return _frame_from_cells(raw, schema, header_cells, data, h, first_row, limits, name)
+
+
+def read_rows(rows: list[list[Any]], schema: Schema, *, source: str = "classeur", sheet: str | None = None,
+              limits: Limits | None = None) -> pd.DataFrame:
+    """Rows of cells (the used range of a sheet of an open workbook) → a validated frame.
+
+    The same rules and messages as :func:`read_table` (``source`` and ``sheet`` name the place in
+    the messages); used by the template buttons and xlwings Lite scripts, which have no file.
+    """
+    limits = limits or DEFAULT_LIMITS
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+    raw = _Raw(source, cells, 1, sheet)
+    preview = cells.iloc[:30].to_numpy(dtype=object).tolist() if len(cells) else []
+    h = _find_header(preview, schema)
+    if h < 0:
+        raise InputError(Problem(source, "la feuille est vide", sheet=sheet))
+    return _frame_from_cells(raw, schema, cells.iloc[h].tolist(), cells.iloc[h + 1:], h, h + 2, limits, source)
+
+
+def _frame_from_cells(raw: "_Raw", schema: Schema, header_cells: list[Any], data: pd.DataFrame, h: int,
+                      first_row: int, limits: Limits, name: str) -> pd.DataFrame:
+    mapping, headers, extras = _map_headers(header_cells, schema, raw, h + 1)
+    ncols = data.shape[1]
+    data_np = {j: data.iloc[:, j].to_numpy(dtype=object) for j in range(ncols)}
+    n = len(data)
+    # drop fully empty rows (trailing rows of a workbook, blank lines of a CSV)
+    if n:
+        filled = np.zeros(n, bool)
+        for arr in data_np.values():
+            if raw.all_strings:
+                filled |= arr != ""
+            else:
+                filled |= (arr != "") & pd.notna(arr)
+        rows = first_row + np.flatnonzero(filled)
+        if not filled.all():
+            data_np = {j: a[filled] for j, a in data_np.items()}
+        n = int(filled.sum())
+    else:
+        rows = np.zeros(0, int)
+    if n == 0:
+        raise InputError(Problem(name, "aucune ligne de données sous les en-têtes", sheet=raw.sheet))
+
+    ctx = _Context(raw, headers, rows, limits)
+    ctx.col_order = {c.name: i for i, c in enumerate(schema.columns)}
+    out: dict[str, Any] = {}
+    empty_col = np.empty(n, dtype=object)
+    empty_col[:] = None
+    for c in schema.columns:
+        j = mapping.get(c.name)
+        values = data_np[j] if j is not None and j < ncols else empty_col
+        ctx.cells[c.name] = values
+        out[c.name] = _parse_column(values, c, ctx, present=j is not None)
+    for pattern, kind in schema.pattern_columns:
+        for j, text in extras:
+            if re.search(pattern, normalize_header(text)) and j < ncols:
+                col = Column(text, kind)
+                ctx.headers[text] = text
+                out[text] = _parse_column(data_np[j], col, ctx, present=True)
+
+    df = pd.DataFrame(out)
+    if schema.finish is not None:
+        # cross-column checks run even when some cells are bad (reported all at once)
+        df = schema.finish(df, ctx)
+    ctx.raise_if_any()
+    extra_names: list[str] = []
+    for j, text in extras:
+        if text in df.columns or j >= ncols:
+            continue
+        col = data_np[j]
+        if not text and all(v in ("", None) for v in pd.unique(col)):
+            continue
+        label = text or f"colonne {j + 1}"
+        df[label] = _text_column(col)[0]
+        extra_names.append(label)
+    df.attrs.update(
+        source=name, sheet=raw.sheet, headers=dict(headers), extra_columns=extra_names, header_row=h + 1, schema=schema.name,
+    )
+    return df
+
+
+def _parse_column(values: np.ndarray, col: Column, ctx: _Context, present: bool) -> Any:
+    kind = col.kind
+    if kind in ("text", "any"):
+        series, miss = _text_column(values)
+        if (col.required or col.must_fill) and present:
+            ctx.problem(miss, col.name, "valeur manquante (obligatoire)")
+        if kind == "any":  # kept as read (numbers stay numbers), parsed by the schema's finish
+            keep = np.asarray(values, dtype=object).copy()
+            keep[miss] = None
+            return pd.Series(keep, dtype=object)
+        return series
+    if kind in ("number", "integer", "rate"):
+        vals, pct, bad = parse_numbers(values)
+        if bad.any():
+            what = {"number": "n'est pas un nombre", "integer": "n'est pas un nombre entier", "rate": "n'est pas un taux (ex. « 12 % » ou « 0,12 »)"}[kind]
+            ctx.problem(bad, col.name, what, np.asarray(values, dtype=object)[bad])
+        if kind == "rate":
+            plain = ~pct & ~np.isnan(vals)
+            if plain.any() and np.nanmax(np.abs(vals[plain])) > 1:
+                vals = np.where(plain, vals / 100.0, vals)
+        if kind == "integer":
+            frac = ~np.isnan(vals) & (vals != np.round(vals))
+            ctx.problem(frac, col.name, "n'est pas un nombre entier", np.asarray(values, dtype=object)[frac])
+        _check_range(vals, col, ctx, values)
+        if (col.required or col.must_fill) and present:
+            ctx.problem(np.isnan(vals) & ~bad, col.name, "valeur manquante (obligatoire)")
+        if kind == "integer" and col.required:
+            return np.where(np.isnan(vals), 0, np.round(vals)).astype(np.int64)
+        return vals
+    if kind == "date":
+        d, bad = _parse_dates(values)
+        if bad.any():
+            ctx.problem(bad, col.name, "n'est pas une date (attendu jj/mm/aaaa)", np.asarray(values, dtype=object)[bad])
+        if (col.required or col.must_fill) and present:
+            ctx.problem(np.isnat(d) & ~bad, col.name, "date manquante (obligatoire)")
+        return d
+    if kind == "bool":
+        v, bad = _parse_bools(values)
+        if bad.any():
+            ctx.problem(bad, col.name, "n'est pas une réponse oui/non", np.asarray(values, dtype=object)[bad])
+        return v == 1.0
+    if kind == "period":
+        v, bad = _parse_periods(values)
+        if bad.any():
+            ctx.problem(bad, col.name, f"n'est pas une période ({_PERIOD_HELP})", np.asarray(values, dtype=object)[bad])
+        series = text_series(v)
+        if col.required and present:
+            ctx.problem(series.isna().to_numpy() & ~bad, col.name, "période manquante (obligatoire)")
+        return series
+    if kind == "choice":
+        v, bad = _match_choices(values, col.choices or {})
+        if bad.any():
+            allowed = ", ".join(sp[0] if sp else k for k, sp in (col.choices or {}).items())
+            ctx.problem(bad, col.name, f"n'est pas une valeur permise ({allowed})", np.asarray(values, dtype=object)[bad])
+        series = text_series(v)
+        if col.required and present:
+            ctx.problem(series.isna().to_numpy() & ~bad, col.name, "valeur manquante (obligatoire)")
+        return series
+    if kind == "paid":
+        if not present:
+            ctx.paid = (None, None)
+            return np.full(len(values), np.nan)
+        flag, bad_flag = _parse_bools(values)
+        amount, _, bad_amount = parse_numbers(values)
+        # a cell is good if it reads as yes/no or as an amount ("1" and "0" read as yes/no)
+        bad = bad_flag & bad_amount
+        ctx.problem(bad, col.name, "n'est ni oui/non ni un montant", np.asarray(values, dtype=object)[bad])
+        ctx.paid = (np.where(bad_flag, np.nan, flag), np.where(bad_amount, np.nan, amount))
+        return np.full(len(values), np.nan)
+    raise AssertionError(kind)
+
+
+def _check_range(vals: np.ndarray, col: Column, ctx: _Context, values: np.ndarray) -> None:
+    lo, hi = col.minimum, col.maximum
+    if lo is None and hi is None:
+        return
+    with np.errstate(invalid="ignore"):
+        out = np.zeros(len(vals), bool)
+        if lo is not None:
+            out |= vals < lo
+        if hi is not None:
+            out |= vals > hi
+    if out.any():
+        if lo is not None and hi is not None:
+            rng = f"entre {_fmt_plain(lo, col)} et {_fmt_plain(hi, col)}"
+        elif lo is not None:
+            rng = f"au moins {_fmt_plain(lo, col)}"
+        else:
+            rng = f"au plus {_fmt_plain(hi, col)}"
+        ctx.problem(out, col.name, f"hors limites (attendu {rng})", np.asarray(values, dtype=object)[out])
+
+
+def _fmt_plain(x: float, col: Column) -> str:
+    if col.kind == "rate":
+        return f"{x * 100:g} %"
+    return f"{x:g}".replace(".", ",")
+
+
+# ---------------------------------------------------------------------------------------------
+# Convenience readers
+# ---------------------------------------------------------------------------------------------
+
+
+def read_sales(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Sales lines: canonical columns + ``revenue`` (q × price × (1 − discount)) and ``margin``
+    (revenue − q × unit_cost, NaN without unit costs). ``paid`` is the amount collected: "oui" →
+    the line's revenue, "non" → 0, an amount → that amount, empty → NaN."""
+    return read_table(path, SALES, sheet, limits=limits)
+
+
+def read_reps(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """The sales team: rep, name, hire_date, end_date, birth_date, last_interview (last professional
+    interview), manager, region, team, base_salary (annual gross), plan."""
+    return read_table(path, REPS, sheet, limits=limits)
+
+
+def read_targets(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Targets: rep/region/family, period ("YYYY-MM" or "YYYY"), target, target_margin, target_visits, target_new_customers."""
+    return read_table(path, TARGETS, sheet, limits=limits)
+
+
+def read_commission_plan(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Commission plans in long form: plan, item, threshold, value (float, text or bool by item).
+    See :func:`commission_plans` for one dict per plan."""
+    return read_table(path, COMMISSION_PLAN, sheet, limits=limits)
+
+
+def read_skills(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Skills matrix in long form: rep, skill, current (0–4), required (0–4)."""
+    return read_table(path, SKILLS, sheet, limits=limits)
+
+
+def read_training_catalogue(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Training actions: action, skill, duration_hours, cost, provider, mode, mandatory, cpf."""
+    return read_table(path, TRAINING_CATALOGUE, sheet, limits=limits)
+
+
+def read_candidates(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Interview ratings in long form: candidate, criterion, rating."""
+    return read_table(path, CANDIDATES, sheet, limits=limits)
+
+
+def read_interview_grid(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Interview grid: criterion, weight, eliminatory, min_rating."""
+    return read_table(path, INTERVIEW_GRID, sheet, limits=limits)
+
+
+def read_partners(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Partners network; extra columns whose header starts with « note »/« critère » are read as numbers."""
+    return read_table(path, PARTNERS, sheet, limits=limits)
+
+
+def read_opportunities(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Opportunities: id, customer, channel, rep, stage (lead/contact/meeting/quote/order), a date per stage, amount, lost_reason, satisfaction."""
+    return read_table(path, OPPORTUNITIES, sheet, limits=limits)
+
+
+def read_locations(path: str | os.PathLike, sheet: str | int | None = None, *, limits: Limits | None = None) -> pd.DataFrame:
+    """Customer locations for tours: customer, address, latitude, longitude, visit_minutes, priority."""
+    return read_table(path, LOCATIONS, sheet, limits=limits)
+
+
+def commission_plans(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """One dict per plan from :func:`read_commission_plan`'s frame.
+
+    Keys: ``tiers`` (list of (lower bound, rate), ascending), ``mode`` ("progressive"/"flat"),
+    ``base`` ("revenue"/"margin"/"cash"), ``period`` ("month"/"quarter"/"year"), ``gate``
+    (attainment below which nothing is paid), ``cap`` (ceiling of the commission, None = none),
+    ``accelerator`` (multiplier of the commission earned above 100 % of target),
+    ``bonus_grid`` (list of (attainment, amount)), ``draw`` (monthly advance),
+    ``draw_recoverable``, ``team_bonus`` (list of (team attainment, amount per rep)),
+    ``employer_charge_rate`` (None when not given).
+    """
+    plans: dict[str, dict[str, Any]] = {}
+    for plan, g in frame.groupby("plan", sort=False):
+        spec: dict[str, Any] = {
+            "tiers": [], "mode": "progressive", "base": "revenue", "period": "year", "gate": 0.0, "cap": None,
+            "accelerator": 1.0, "bonus_grid": [], "draw": 0.0, "draw_recoverable": True, "team_bonus": [],
+            "employer_charge_rate": None,
+        }
+        for item, threshold, value in zip(g["item"], g["threshold"], g["value"]):
+            if item == "tier":
+                spec["tiers"].append((float(threshold), float(value)))
+            elif item == "bonus":
+                spec["bonus_grid"].append((float(threshold), float(value)))
+            elif item == "team_bonus":
+                spec["team_bonus"].append((float(threshold), float(value)))
+            else:
+                spec[item] = value
+        for key in ("tiers", "bonus_grid", "team_bonus"):
+            spec[key].sort()
+        plans[str(plan)] = spec
+    return plans
+
+
+# ---------------------------------------------------------------------------------------------
+# Safe writing
+# ---------------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class LiteralText(str):
+    """Text that must be written as a string, never as a formula (see :func:`safe_cell_text`).
+
+    ``typed`` is the same text as one types it in Excel or in a CSV to keep it as text (a leading
+    apostrophe), for writers that cannot set the cell type (live Excel through xlwings, CSV).
+    """
+
+    __slots__ = ()
+
+    @property
+    def typed(self) -> str:
+        return "'" + str(self)
+
+
+def is_formula_like(value: Any) -> bool:
+    """True for text that Excel (or LibreOffice) could take for a formula when typed or imported.
+
+    >>> is_formula_like("=1+1"), is_formula_like("-2+3"), is_formula_like("Dupont"), is_formula_like(-3)
+    (True, True, False, False)
+    """
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
+def safe_cell_text(value: Any) -> Any:
+    """Mark formula-like text so that a writer stores it as a string.
+
+    Returns a :class:`LiteralText` (a ``str``) for text starting with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return, and the value unchanged otherwise. Writers: openpyxl — set
+    ``cell.value = text`` then ``cell.data_type = "s"``; XlsxWriter — ``worksheet.write_string``;
+    xlwings / CSV — write ``text.typed`` (leading apostrophe).
+
+    >>> v = safe_cell_text("=HYPERLINK(\\"http://x\\")"); isinstance(v, LiteralText), v == '=HYPERLINK("http://x")'
+    (True, True)
+    >>> safe_cell_text("Dupont"), safe_cell_text(12.5)
+    ('Dupont', 12.5)
+    """
+    if isinstance(value, LiteralText):
+        return value
+    if is_formula_like(value):
+        return LiteralText(value)
+    return value
+
+
+def atomic_write(path: str | os.PathLike, write_fn: Callable[[Path], Any], force: bool = False) -> Path:
+    """Write a file all at once: ``write_fn(tmp_path)`` writes a temporary file in the same
+    folder, which then replaces ``path`` in one move.
+
+    The temporary file keeps the suffix of ``path`` (writers that choose the format from it
+    work). Refuses to replace an existing file unless ``force`` (:class:`OutputExistsError`),
+    including when the file appears while ``write_fn`` runs. If ``write_fn`` raises, the temporary
+    file is removed and the error propagates: no half-written file is ever left. Returns ``path``.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"{target} est un dossier")
+    if not target.parent.exists():
+        raise FileNotFoundError(f"le dossier {target.parent} n'existe pas")
+    if target.exists() and not force:
+        raise OutputExistsError(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()  # let the writer create it (some refuse to write over an existing file)
+        write_fn(tmp)
+        if not tmp.exists():
+            raise RuntimeError(f"rien n'a été écrit pour {target.name}")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if force:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if the target appeared meanwhile
+            except FileExistsError:
+                raise OutputExistsError(target) from None
+            except OSError:
+                if target.exists():
+                    raise OutputExistsError(target) from None
+                os.replace(tmp, target)
+            else:
+                tmp.unlink()
+    except BaseException:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+    return target
+
+
+def _group_thousands(intpart: pd.Series) -> pd.Series:
+    """'1234567' → '1 234 567' (vectorised with a regular expression)."""
+    return intpart.str.replace(r"(\d)(?=(\d{3})+$)", r"\1 ", regex=True)
+
+
+def format_numbers(values: Any, decimals: int = 2, fixed: bool = False, percent: bool = False) -> np.ndarray:
+    """Numbers written the French way: ``1 234,50``; ``12 %`` when ``percent``; NaN → "".
+
+    Only the distinct values are formatted (fast on long columns).
+
+    >>> format_numbers([1234.5, -0.5, 3, float("nan")], fixed=True).tolist()
+    ['1 234,50', '-0,50', '3,00', '']
+    >>> format_numbers([0.12, 0.025], percent=True, decimals=2).tolist()
+    ['12 %', '2,5 %']
+    """
+    arr = np.asarray(values, dtype=float)
+    codes, uniq = pd.factorize(arr, use_na_sentinel=False)
+    u = np.asarray(uniq, dtype=float) * (100.0 if percent else 1.0)
+    scale = 10**decimals
+    cents = np.round(np.where(np.isnan(u), 0, u) * scale).astype(np.int64)
+    neg = cents < 0
+    a = np.abs(cents)
+    ip = pd.Series(a // scale).astype(str)
+    fp = pd.Series(a % scale).astype(str).str.zfill(decimals) if decimals else pd.Series([""] * len(a))
+    if not fixed and decimals:
+        fp = fp.str.rstrip("0")
+    s = _group_thousands(ip)
+    s = s.where(fp == "", s + "," + fp)
+    s = pd.Series(np.where(neg & (a > 0), "-", ""), dtype=object) + s
+    if percent:
+        s = s + " %"
+    out = s.to_numpy(dtype=object)
+    out[np.isnan(u)] = ""
+    return out[codes]
+
+
+def _csv_quote(values: np.ndarray) -> np.ndarray:
+    """Quote the fields that need it (separator, quote, line break), on distinct values only."""
+    codes, uniq = _uniques(values)
+    u = pd.Series(uniq, dtype=object).fillna("").astype(str)
+    need = u.str.contains(r'[;"\r\n]', regex=True).to_numpy()
+    if need.any():
+        u = u.where(~need, '"' + u.str.replace('"', '""', regex=False) + '"')
+    return np.array(u, dtype=object)[codes]
+
+
+def _format_column(series: pd.Series, col: Column, frame: pd.DataFrame | None = None) -> np.ndarray:
+    kind = col.kind
+    if kind in ("number", "integer"):
+        return format_numbers(series.to_numpy(dtype=float), 0 if kind == "integer" else col.decimals, col.fixed)
+    if kind == "rate":
+        return format_numbers(series.to_numpy(dtype=float), max(col.decimals, 1), False, percent=True)
+    if kind == "date":
+        d = pd.Series(pd.to_datetime(series))
+        codes, uniq = pd.factorize(d, use_na_sentinel=False)
+        u = pd.Series(pd.DatetimeIndex(uniq)).dt.strftime("%d/%m/%Y").fillna("").to_numpy(dtype=object)
+        return u[codes]
+    if kind == "bool":
+        return np.where(series.to_numpy(dtype=bool), "oui", "non").astype(object)
+    if kind == "choice":
+        labels = {k: (sp[0] if sp else k) for k, sp in (col.choices or {}).items()}
+        return series.map(lambda v: labels.get(v, "" if pd.isna(v) else v)).to_numpy(dtype=object)
+    if kind == "paid":
+        amount = series.to_numpy(dtype=float)
+        text = format_numbers(amount, 2, fixed=True)
+        if frame is not None and "revenue" in frame.columns:
+            rev = frame["revenue"].to_numpy(dtype=float)
+            text = np.where(amount == rev, "oui", np.where((amount == 0) & (rev != 0), "non", text)).astype(object)
+        return text
+    out = series.to_numpy(dtype=object).copy()
+    out[pd.isna(out)] = ""
+    return out
+
+
+def write_table(
+    frame: pd.DataFrame, path: str | os.PathLike, schema: Schema, *, force: bool = False,
+    columns: Iterable[str] | None = None, chunk_rows: int = 500_000,
+) -> Path:
+    """Write a frame in the format users bring: the schema's French headers, ``;`` separator,
+    French numbers (``1 234,50``, ``12 %``), ``dd/mm/yyyy`` dates, oui/non, UTF-8 with BOM.
+
+    Columns absent from ``frame`` or entirely empty are left out (unless listed in
+    ``columns``); computed columns (revenue, margin) are not written. Text is written as is.
+    A ``.xlsx`` path writes a workbook instead (XlsxWriter; text cells always as strings, dates
+    and numbers as real values). Atomic, refuses to overwrite unless ``force``.
+    """
+    names = list(columns) if columns is not None else [
+        c.name for c in schema.columns if c.name in frame.columns and not frame[c.name].isna().all()
+    ]
+    cols = [schema.column(n) if n in {c.name for c in schema.columns} else Column(n, "text") for n in names]
+    extra = [c for c in frame.columns if c not in set(schema.output_columns) and c not in names and columns is None]
+    cols += [Column(c, "number" if pd.api.types.is_numeric_dtype(frame[c]) else "text", aliases=(c,)) for c in extra]
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        return atomic_write(path, lambda tmp: _write_xlsx(frame, tmp, schema, cols), force=force)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(";".join(_csv_quote(np.array([c.label for c in cols], dtype=object))) + "\r\n")
+            for start in range(0, max(len(frame), 1), chunk_rows):
+                part = frame.iloc[start:start + chunk_rows]
+                if part.empty:
+                    break
+                own = schema.to_text(part) if schema.to_text is not None else {}
+                pieces = []
+                for c in cols:
+                    piece = own[c.name] if c.name in own else _format_column(
+                        part[c.name] if c.name in part.columns else pd.Series([None] * len(part)), c, part)
+                    pieces.append(_csv_quote(np.asarray(piece, dtype=object)).tolist())
+                fh.write("\r\n".join(map(";".join, zip(*pieces))))
+                fh.write("\r\n")
+
+    return atomic_write(path, write, force=force)
+
+
+def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Column]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        title = (schema.sheet_names[0] if schema.sheet_names else schema.name).capitalize()[:31]
+        ws = wb.add_worksheet(title)
+        head = wb.add_format({"bold": True})
+        date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+        money = wb.add_format({"num_format": "#,##0.00"})
+        pct = wb.add_format({"num_format": "0.0%"})
+        for j, c in enumerate(cols):
+            ws.write_string(0, j, c.label, head)
+        series = [frame[c.name] if c.name in frame.columns else pd.Series([None] * len(frame)) for c in cols]
+        arrays = []
+        for c, s in zip(cols, series):
+            if c.kind in ("choice", "paid"):
+                arrays.append(_format_column(s, c, frame))
+            elif c.kind == "date":
+                arrays.append(pd.to_datetime(s).to_numpy(dtype="datetime64[ns]"))
+            else:
+                arrays.append(s.to_numpy(dtype=object))
+        s_paid = frame["paid"].to_numpy(dtype=float) if "paid" in frame.columns else None
+        for i in range(len(frame)):
+            for j, c in enumerate(cols):
+                v = arrays[j][i]
+                if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, np.datetime64) and np.isnat(v)):
+                    continue
+                if c.kind == "date":
+                    ws.write_datetime(i + 1, j, pd.Timestamp(v).to_pydatetime(), date_fmt)
+                elif c.kind == "bool":
+                    ws.write_string(i + 1, j, "oui" if v else "non")
+                elif c.kind == "paid":
+                    if v in ("oui", "non"):
+                        ws.write_string(i + 1, j, v)
+                    else:
+                        ws.write_number(i + 1, j, float(s_paid[i]), money)
+                elif c.kind in ("number", "integer"):
+                    ws.write_number(i + 1, j, float(v), money if c.fixed else None)
+                elif c.kind == "rate":
+                    ws.write_number(i + 1, j, float(v), pct)
+                elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+                    ws.write_number(i + 1, j, float(v))
+                elif isinstance(v, bool):
+                    ws.write_string(i + 1, j, "oui" if v else "non")
+                else:
+                    ws.write_string(i + 1, j, str(v))
+    finally:
+        wb.close()
+''',
+    ),
+    'xlsales.macros': (
+        True,
+        r'''''',
+    ),
+    'xlsales.macros.commissions': (
+        False,
+        r'''"""Classeur des commissions: a sales team's variable pay for a year, in live native formulas.
+
+Sheets
+------
+* « Paramètres » (input): the plan — tiers table (lower bound, rate; upper bound and differential
+  rate computed), mode (progressif / paliers), base (CA / marge / encaissé), period (mois /
+  trimestre / année), gate, cap, accelerator, draw (recoverable or not), team-bonus split,
+  employer charge rate, bonus grid and team-bonus grid. Defined names (``Bornes``, ``Taux``,
+  ``Seuil``…) make the formulas readable.
+* « Équipe » (input): rep code, name, team, hire and leaving dates, annual gross fixed pay.
+* « Saisie » (input): rep × month grid of the commission base, pre-filled from the sales lines,
+  and the monthly targets.
+* « Calcul » (output): one row per rep and month, every step of :mod:`xlsales.core.payplan`
+  (presence, period-to-date base and target, attainment, gate, grid commission — progressive by
+  ``SUMPRODUCT`` over the differential rates, flat by ``INDEX/MATCH`` — accelerator, cap, commission
+  of the month, draw top-up and recovery, bonus, team bonus, prorated fixed pay, gross pay,
+  employer cost).
+* « Synthèse » (output): totals per rep, per team and for the whole team, with a chart.
+* « Relevé NOM » (output, one per rep): a printable monthly statement with signature lines.
+
+Every figure is a formula of Excel 2010+ that LibreOffice computes too: typing a sale in
+« Saisie » or changing a rate in « Paramètres » updates the whole workbook, without Python.
+Adding a rep needs the workbook to be regenerated (the rows of « Calcul » are laid out per rep).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.payplan import CommissionPlan
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = ["CALC_COLUMNS", "SHEETS", "CommissionsLayout", "build_commissions", "monthly_bases", "monthly_targets"]
+
+MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+SHEETS = {"params": "Paramètres", "team": "Équipe", "input": "Saisie", "calc": "Calcul", "summary": "Synthèse"}
+
+#: French labels of the plan's choices, as typed in « Paramètres » (and read back by the core).
+MODE_FR = {"progressive": "progressif", "flat": "paliers"}
+BASE_FR = {"revenue": "CA", "margin": "marge", "cash": "encaissé"}
+PERIOD_FR = {"month": "mois", "quarter": "trimestre", "year": "année"}
+SPLIT_FR = {"equal": "parts égales", "salary": "prorata du fixe", "member": "par commercial"}
+
+#: Columns of « Calcul »: (field of :class:`~xlsales.core.payplan.PayResult` or a label column, header, style).
+CALC_COLUMNS: list[tuple[str, str, str]] = [
+    ("rep", "Commercial", "text"),
+    ("team", "Équipe", "text"),
+    ("month", "Mois", "int"),
+    ("period_date", "Période", "month"),
+    ("period_start", "1er mois période", "int"),
+    ("presence", "Présence", "pct2"),
+    ("base", "Assiette du mois", "eur"),
+    ("target", "Objectif du mois", "eur"),
+    ("cum_base", "Assiette cumulée", "eur"),
+    ("cum_target", "Objectif cumulé", "eur"),
+    ("attainment", "Réalisation", "pct2"),
+    ("gate_ok", "Seuil atteint", "text"),
+    ("grid_commission", "Commission barème", "eur"),
+    ("grid_commission_at_target", "Barème à l'objectif", "eur"),
+    ("accelerator_extra", "Suppl. accélérateur", "eur"),
+    ("commission_after_gate", "Commission après seuil", "eur"),
+    ("commission_due_cum", "Due cumulée plafonnée", "eur"),
+    ("commission", "Commission du mois", "eur"),
+    ("draw", "Avance garantie", "eur"),
+    ("draw_topup", "Complément d'avance", "eur"),
+    ("draw_recovery", "Reprise d'avance", "eur"),
+    ("commission_paid", "Commission versée", "eur"),
+    ("draw_balance", "Solde d'avance", "eur"),
+    ("bonus", "Prime sur objectif", "eur"),
+    ("team_attainment", "Réalisation équipe", "pct2"),
+    ("fixed", "Fixe du mois", "eur"),
+    ("team_pool", "Enveloppe équipe", "eur"),
+    ("team_bonus", "Prime d'équipe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+]
+
+#: Columns of « Synthèse » (per rep): field of ``PayResult.totals()``, header, style.
+SUMMARY_COLUMNS: list[tuple[str, str, str]] = [
+    ("rep", "Commercial", "text"),
+    ("name", "Nom", "text"),
+    ("team", "Équipe", "text"),
+    ("base", "Assiette", "eur"),
+    ("target", "Objectif", "eur"),
+    ("attainment", "Réalisation", "pct2"),
+    ("commission", "Commissions dues", "eur"),
+    ("commission_paid", "Commissions versées", "eur"),
+    ("bonus", "Primes sur objectif", "eur"),
+    ("team_bonus", "Primes d'équipe", "eur"),
+    ("fixed", "Fixe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+    ("draw_balance", "Avance due au 31/12", "eur"),
+]
+
+#: Columns of a « Relevé »: field of « Calcul », header.
+STATEMENT_COLUMNS: list[tuple[str, str, str]] = [
+    ("base", "Assiette", "eur"),
+    ("target", "Objectif", "eur"),
+    ("attainment", "Réalisation", "pct2"),
+    ("commission", "Commission", "eur"),
+    ("draw_topup", "Compl. d'avance", "eur"),
+    ("draw_recovery", "Reprise d'avance", "eur"),
+    ("commission_paid", "Comm. versée", "eur"),
+    ("bonus", "Prime objectif", "eur"),
+    ("team_bonus", "Prime équipe", "eur"),
+    ("fixed", "Fixe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+]
+
+# rows of the scalar parameters on « Paramètres »: key → (row, defined name, label, note)
+_PARAMS = {
+    "year": (4, "Annee", "Exercice", "Année des 12 mois calculés."),
+    "mode": (5, "ModeCalcul", "Mode du barème",
+             ("progressif : chaque taux sur la part de l'assiette dans sa tranche ; "
+              "paliers : le taux de la tranche atteinte sur toute l'assiette.")),
+    "base": (6, "Assiette", "Assiette des commissions",
+             "CA HT facturé, marge, ou CA encaissé (« Saisie » est pré-remplie avec l'assiette choisie à la génération)."),
+    "period": (7, "Periode", "Période de calcul",
+               ("Barème, seuil, plafond et primes s'appliquent au cumul de la période ; "
+                "versement mensuel de l'augmentation de la commission due.")),
+    "months": (8, "MoisPeriode", "Mois par période", "Calculé : 1, 3 ou 12."),
+    "gate": (9, "Seuil", "Seuil de déclenchement (réalisation minimale)",
+             "Sous ce taux de réalisation de la période, aucune commission."),
+    "cap": (10, "Plafond", "Plafond de commission par période", "0 : pas de plafond."),
+    "accelerator": (11, "Accelerateur", "Accélérateur au-delà de 100 % de l'objectif",
+                    "Multiplie la commission gagnée sur la part de l'assiette au-delà de l'objectif (1 : aucun)."),
+    "draw": (12, "Avance", "Avance mensuelle sur commissions",
+             "Minimum garanti de la commission du mois, proratisé comme le fixe (0 : aucune)."),
+    "draw_recoverable": (13, "AvanceRecuperable", "Avance récupérable",
+                         "oui : les compléments versés sont repris sur les commissions suivantes au-delà de l'avance."),
+    "split": (14, "Repartition", "Répartition de la prime d'équipe",
+              "parts égales entre membres présents, prorata du fixe du mois, ou le montant à chaque commercial."),
+    "charge_rate": (15, "TauxCharges", "Taux de charges patronales", "Coût employeur = brut × (1 + taux)."),
+}
+
+
+@dataclass
+class CommissionsLayout:
+    """Where things are in the generated workbook (for tests, the live renderer and the CLI)."""
+
+    year: int
+    plan: CommissionPlan
+    reps: list[str]
+    names: dict[str, str]
+    teams: list[str]
+    team_of: dict[str, str]
+    #: « Calcul »: first data row, rows per (rep, month), column letter per field
+    calc_rows: dict[tuple[str, int], int]
+    calc_columns: dict[str, str]
+    #: « Saisie »: cells of the base and of the target per (rep, month)
+    input_base: dict[tuple[str, int], str]
+    input_target: dict[tuple[str, int], str]
+    #: « Synthèse »: row per rep, total row, column per field, row per team (column per team field)
+    summary_rows: dict[str, int]
+    summary_total_row: int
+    summary_columns: dict[str, str]
+    team_rows: dict[str, int]
+    team_columns: dict[str, str]
+    #: one statement sheet per rep and its first month row
+    statements: dict[str, str]
+    statement_first_row: int
+    statement_columns: dict[str, str]
+    #: « Paramètres »: cell of each scalar parameter, first rows of the grids
+    params: dict[str, str]
+    tier_rows: list[int]
+    bonus_rows: list[int]
+    team_bonus_rows: list[int]
+    #: « Équipe »: row per rep
+    team_sheet_rows: dict[str, int]
+    #: the inputs written into the workbook, as arrays (reps × 12) and per rep
+    bases: np.ndarray
+    targets: np.ndarray
+    base_salary: np.ndarray
+    hire_dates: list
+    end_dates: list
+    #: reps present in the sales lines but not in the team (their sales are not counted)
+    unknown_reps: list[str] = field(default_factory=list)
+
+    def pay_inputs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`xlsales.core.payplan.compute_pay` for the workbook's data."""
+        return {"plan": self.plan, "base_amounts": self.bases, "targets": self.targets, "base_salary": self.base_salary,
+                "hire_dates": self.hire_dates, "year": self.year, "end_dates": self.end_dates,
+                "teams": [self.team_of[r] for r in self.reps], "reps": self.reps}
+
+
+# ------------------------------------------------------------------------------------------------
+# Inputs
+# ------------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    return str(value).strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    stamp = pd.to_datetime(value, errors="coerce")
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def _revenue(sales: pd.DataFrame) -> np.ndarray:
+    if "revenue" in sales.columns:
+        return sales["revenue"].to_numpy(dtype=float)
+    discount = sales["discount"].to_numpy(dtype=float) if "discount" in sales.columns else 0.0
+    return (sales["quantity"].to_numpy(dtype=float) * sales["unit_price"].to_numpy(dtype=float)
+            * (1.0 - np.nan_to_num(discount)))
+
+
+def _line_amounts(sales: pd.DataFrame, base: str) -> np.ndarray:
+    """The commission base of each sales line: revenue, margin or cash collected."""
+    revenue = _revenue(sales)
+    if base == "revenue":
+        return revenue
+    if base == "margin":
+        if "margin" in sales.columns:
+            return sales["margin"].to_numpy(dtype=float)
+        if "unit_cost" not in sales.columns:
+            raise ValueError("assiette « marge » : les ventes n'ont pas de coût unitaire (unit_cost)")
+        return revenue - sales["quantity"].to_numpy(dtype=float) * sales["unit_cost"].to_numpy(dtype=float)
+    if "paid" not in sales.columns:
+        raise ValueError("assiette « encaissé » : les ventes n'ont pas de colonne payé (paid)")
+    paid = sales["paid"]
+    if pd.api.types.is_numeric_dtype(paid) and not pd.api.types.is_bool_dtype(paid):
+        return paid.to_numpy(dtype=float)  # amounts collected (xlsales.io)
+    return np.array([_paid_amount(v, r) for v, r in zip(paid.tolist(), revenue)], dtype=float)
+
+
+def _paid_amount(value: Any, revenue: float) -> float:
+    """Cash collected on a line: yes/no flag (the line's revenue or 0) or an amount."""
+    if isinstance(value, (bool, np.bool_)):
+        return revenue if value else 0.0
+    if isinstance(value, (int, float, np.number)):
+        return 0.0 if np.isnan(value) else float(value)
+    text = _text(value).lower()
+    if text in ("oui", "o", "yes", "y", "vrai", "true", "payé", "encaissé"):
+        return revenue
+    try:
+        return float(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        return 0.0
+
+
+def monthly_bases(sales: pd.DataFrame | None, reps: list[str], year: int, base: str = "revenue") -> tuple[np.ndarray, list[str]]:
+    """Commission base per rep (rows, in ``reps`` order) and month of ``year``, to the cent;
+    also the reps of the sales lines that are not in ``reps``."""
+    out = np.zeros((len(reps), 12))
+    if sales is None or len(sales) == 0:
+        return out, []
+    dates = pd.to_datetime(sales["date"], errors="coerce")
+    amounts = np.nan_to_num(_line_amounts(sales, base))
+    rep = sales["rep"].map(_text)
+    mask = (dates.dt.year == year).to_numpy()
+    frame = pd.DataFrame({"rep": rep[mask].to_numpy(), "month": dates[mask].dt.month.to_numpy(), "amount": amounts[mask]})
+    sums = frame.groupby(["rep", "month"])["amount"].sum()
+    index = {r: i for i, r in enumerate(reps)}
+    for (r, m), value in sums.items():
+        if r in index:
+            out[index[r], int(m) - 1] = value
+    unknown = sorted(set(frame["rep"]) - set(reps))
+    return np.round(out, 2), unknown
+
+
+def monthly_targets(targets: pd.DataFrame | None, reps: list[str], year: int, base: str = "revenue") -> np.ndarray:
+    """Target per rep and month of ``year`` (a yearly target is spread evenly over the 12 months).
+
+    ``targets``: rep, and period ("2026-03" or "2026") or year + month, and target (revenue); with
+    a margin base, ``target_margin`` is used when present."""
+    out = np.zeros((len(reps), 12))
+    if targets is None or len(targets) == 0 or "rep" not in targets.columns:
+        return out
+    t = targets.copy()
+    column = "target_margin" if base == "margin" and "target_margin" in t.columns and t["target_margin"].notna().any() else \
+        next(c for c in ("target", "target_revenue", "revenue") if c in t.columns)
+    if "year" in t.columns and "month" in t.columns:
+        years = pd.to_numeric(t["year"], errors="coerce")
+        months = pd.to_numeric(t["month"], errors="coerce")
+    else:
+        period = t["period"].map(_text)
+        years = pd.to_numeric(period.str.slice(0, 4), errors="coerce")
+        months = pd.to_numeric(period.str.slice(5, 7), errors="coerce")
+    index = {r: i for i, r in enumerate(reps)}
+    values = pd.to_numeric(t[column], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    for rep, y, m, v in zip(t["rep"].map(_text), years, months, values):
+        if rep not in index or y != year:
+            continue
+        if pd.isna(m) or m == 0:
+            out[index[rep]] += v / 12
+        else:
+            out[index[rep], int(m) - 1] += v
+    return np.round(out, 2)
+
+
+def _sheet_title(prefix: str, name: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\']", " ", name).strip() or "?"
+    title = f"{prefix} {clean}"[:31].rstrip()
+    candidate, k = title, 2
+    while candidate.lower() in used:
+        suffix = f" ({k})"
+        candidate = title[: 31 - len(suffix)].rstrip() + suffix
+        k += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+# ------------------------------------------------------------------------------------------------
+# Sheets
+# ------------------------------------------------------------------------------------------------
+
+
+def _width(header: str, minimum: float) -> float:
+    """Column width that shows a bold header on one line."""
+    return max(minimum, round(len(header) * 1.15 + 3))
+
+
+def _grid_rows(first: int, filled: int, minimum: int) -> list[int]:
+    return list(range(first, first + max(minimum, filled + 2)))
+
+
+def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str, str], dict[str, str], dict[str, list[int]]]:
+    sheet = SheetPlan(SHEETS["params"], role="input", tab_color="70AD47")
+    sheet.title("Paramètres du plan de commissionnement",
+                "Cellules jaunes : à saisir. Les autres feuilles se recalculent seules.")
+    values = {
+        "year": (year, "input_text"),  # General format: 2026, not 2 026
+        "mode": (MODE_FR[plan.mode], "input_text"),
+        "base": (BASE_FR[plan.base], "input_text"),
+        "period": (PERIOD_FR[plan.period], "input_text"),
+        "gate": (plan.gate, "input_pct"),
+        "cap": (plan.cap or 0.0, "input_eur"),
+        "accelerator": (plan.accelerator, "input_dec"),
+        "draw": (plan.draw, "input_eur"),
+        "draw_recoverable": ("oui" if plan.draw_recoverable else "non", "input_text"),
+        "split": (SPLIT_FR[plan.team_bonus_split], "input_text"),
+        "charge_rate": (plan.charge_rate, "input_pct"),
+    }
+    q = quote_sheet(sheet.name)
+    names, cells = {}, {}
+    for key, (row, name, label, note) in _PARAMS.items():
+        sheet.set(row, 1, label, style="label")
+        if key == "months":
+            sheet.set(row, 2, formula='IF(Periode="trimestre",3,IF(Periode="année",12,1))', style="int")
+        else:
+            value, style = values[key]
+            sheet.set(row, 2, value, style=style)
+        sheet.set(row, 3, note, style="note")
+        names[name] = f"{q}!$B${row}"
+        cells[key] = f"B{row}"
+    v = sheet.validations
+    v.append(Validation("B4", "whole", "between", "2000", "2100", prompt="Année (ex. 2026)", error="Une année de 2000 à 2100 est attendue."))
+    v.append(Validation("B5", "list", None, '"progressif,paliers"', prompt="progressif (par tranches) ou paliers (taux global)",
+                        error="Choisissez progressif ou paliers.", allow_blank=False))
+    v.append(Validation("B6", "list", None, '"CA,marge,encaissé"', prompt="CA, marge ou encaissé",
+                        error="Choisissez CA, marge ou encaissé.", allow_blank=False))
+    v.append(Validation("B7", "list", None, '"mois,trimestre,année"', prompt="mois, trimestre ou année",
+                        error="Choisissez mois, trimestre ou année.", allow_blank=False))
+    v.append(Validation("B9", "decimal", "between", "0", "1", prompt="Taux de réalisation entre 0 et 100 %",
+                        error="Un taux entre 0 et 100 % est attendu."))
+    v.append(Validation("B10", "decimal", "greaterThanOrEqual", "0", prompt="Montant maximal par période (0 : aucun)",
+                        error="Un montant positif ou nul est attendu."))
+    v.append(Validation("B11", "decimal", "between", "0", "10", prompt="Coefficient (1 : pas d'accélérateur ; 1,5 : +50 %)",
+                        error="Un coefficient entre 0 et 10 est attendu."))
+    v.append(Validation("B12", "decimal", "greaterThanOrEqual", "0", prompt="Avance mensuelle (€)",
+                        error="Un montant positif ou nul est attendu."))
+    v.append(Validation("B13", "list", None, '"oui,non"', prompt="oui ou non", error="Choisissez oui ou non.", allow_blank=False))
+    v.append(Validation("B14", "list", None, '"parts égales,prorata du fixe,par commercial"',
+                        prompt="parts égales, prorata du fixe ou par commercial", error="Choisissez une répartition de la liste.",
+                        allow_blank=False))
+    v.append(Validation("B15", "decimal", "between", "0", "1", prompt="Taux entre 0 et 100 %", error="Un taux entre 0 et 100 % est attendu."))
+
+    # tiers table
+    top = 17
+    sheet.set(top, 1, "Barème des commissions (bornes croissantes, sans ligne vide intercalée)", style="label")
+    sheet.row(top + 1, 1, ["Tranche", "Borne inférieure", "Borne supérieure", "Taux", "Taux différentiel"], style="header")
+    tier_rows = _grid_rows(top + 2, len(plan.thresholds), 6)
+    for k, r in enumerate(tier_rows):
+        bound = plan.thresholds[k] if k < len(plan.thresholds) else None
+        rate = plan.rates[k] if k < len(plan.rates) else None
+        nxt = f"B{r + 1}" if r != tier_rows[-1] else None
+        upper = (f'IF(ISNUMBER(B{r}),IF(ISNUMBER({nxt}),{nxt},"et au-delà"),"")' if nxt else
+                 f'IF(ISNUMBER(B{r}),"et au-delà","")')
+        diff = f"IF(ISNUMBER(B{r}),D{r},0)" if k == 0 else f"IF(ISNUMBER(B{r}),D{r}-D{r - 1},0)"
+        sheet.row(r, 1, [k + 1, bound, Formula(upper), rate, Formula(diff)],
+                  style=["int", "input_eur", "eur", "input_pct", "pct2"])
+    t0, t1 = tier_rows[0], tier_rows[-1]
+    names.update({"Bornes": f"{q}!$B${t0}:$B${t1}", "Taux": f"{q}!$D${t0}:$D${t1}", "TauxDiff": f"{q}!$E${t0}:$E${t1}"})
+    v.append(Validation(f"B{t0}:B{t1}", "decimal", "greaterThanOrEqual", "0", prompt="Borne inférieure de la tranche (€)",
+                        error="Un montant positif ou nul est attendu."))
+    v.append(Validation(f"D{t0}:D{t1}", "decimal", "between", "0", "1", prompt="Taux de commission entre 0 et 100 %",
+                        error="Un taux entre 0 et 100 % est attendu."))
+
+    def grid(top: int, title: str, first_header: str, thresholds, amounts, prefix: str) -> list[int]:
+        sheet.set(top, 1, title, style="label")
+        sheet.row(top + 1, 1, ["Palier", first_header, "Montant"], style="header")
+        rows = _grid_rows(top + 2, len(thresholds), 4)
+        for k, r in enumerate(rows):
+            sheet.row(r, 1, [k + 1, thresholds[k] if k < len(thresholds) else None,
+                             amounts[k] if k < len(amounts) else None], style=["int", "input_pct", "input_eur"])
+        names[f"{prefix}Seuils"] = f"{q}!$B${rows[0]}:$B${rows[-1]}"
+        names[f"{prefix}Montants"] = f"{q}!$C${rows[0]}:$C${rows[-1]}"
+        v.append(Validation(f"B{rows[0]}:B{rows[-1]}", "decimal", "between", "0", "10",
+                            prompt="Taux de réalisation (100 % = objectif atteint)", error="Un taux entre 0 et 1 000 % est attendu."))
+        v.append(Validation(f"C{rows[0]}:C{rows[-1]}", "decimal", "greaterThanOrEqual", "0", prompt="Montant de la prime (€)",
+                            error="Un montant positif ou nul est attendu."))
+        return rows
+
+    bonus_rows = grid(t1 + 2, "Prime sur objectif (le palier le plus haut atteint, en fin de période)", "Réalisation ≥",
+                      plan.bonus_thresholds, plan.bonus_amounts, "Prime")
+    team_rows = grid(bonus_rows[-1] + 2, "Prime d'équipe (réalisation de l'équipe, en fin de période)",
+                     "Réalisation ≥", plan.team_bonus_thresholds, plan.team_bonus_amounts, "PrimeEquipe")
+    sheet.widths.update({"A": 46, "B": 16, "C": 16, "D": 10, "E": 17})
+    sheet.freeze = "A4"
+    sheet.print_setup = PrintSetup(orientation="portrait", fit_width=1, fit_height=1, header="Plan de commissionnement")
+    return sheet, names, cells, {"tiers": tier_rows, "bonus": bonus_rows, "team_bonus": team_rows}
+
+
+def _team_sheet(reps: list[str], info: pd.DataFrame) -> tuple[SheetPlan, dict[str, int]]:
+    sheet = SheetPlan(SHEETS["team"], role="input", tab_color="70AD47")
+    sheet.title("Équipe commerciale", "Fixe annuel brut ; dates d'embauche et de sortie pour le prorata des mois "
+                                      "incomplets (jours calendaires).")
+    headers = ["Commercial", "Nom", "Équipe", "Date d'embauche", "Date de sortie", "Fixe annuel brut", "Fixe mensuel"]
+    sheet.row(4, 1, headers, style="header")
+    rows = {}
+    for i, rep in enumerate(reps):
+        r = 5 + i
+        rows[rep] = r
+        rec = info.loc[rep]
+        sheet.row(r, 1, [rep, rec["name"] or None, rec["team"] or None, rec["hire_date"], rec["end_date"],
+                         float(rec["base_salary"]), Formula(f"F{r}/12")],
+                  style=["input_text", "input_text", "input_text", "input_date", "input_date", "input_eur", "eur"])
+    last = 4 + len(reps)
+    sheet.validations.append(Validation(f"D5:E{last}", "date", "between", "18264", "73415",
+                                        prompt="Date (jj/mm/aaaa), vide si sans objet", error="Une date est attendue."))
+    sheet.validations.append(Validation(f"F5:F{last}", "decimal", "greaterThanOrEqual", "0", prompt="Fixe annuel brut (€)",
+                                        error="Un montant positif ou nul est attendu."))
+    sheet.widths.update({"A": 20, "B": 26, "C": 16, "D": 15, "E": 15, "F": 16, "G": 14})
+    sheet.freeze = "B5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Équipe commerciale")
+    return sheet, rows
+
+
+def _input_sheet(reps: list[str], team_rows: dict[str, int], bases: np.ndarray, targets: np.ndarray
+                 ) -> tuple[SheetPlan, dict, dict]:
+    sheet = SheetPlan(SHEETS["input"], role="input", tab_color="70AD47")
+    sheet.title("Saisie mensuelle")
+    sheet.put("A2", formula='="Assiette des commissions : "&Assiette&" — exercice "&Annee', style="subtitle")
+    eq = quote_sheet(SHEETS["team"])
+    n = len(reps)
+    blocks = {}
+    top = 4
+    for key, title, values in (("base", "Assiette du mois (HT)", bases),
+                               ("target", ("Objectifs mensuels (mois complet ; proratisés dans « Calcul » pour une "
+                                           "embauche ou une sortie en cours de mois)"), targets)):
+        sheet.set(top, 1, title, style="label")
+        sheet.row(top + 1, 1, ["Commercial", "Nom"] + MONTHS_FR + ["Total"], style="header")
+        cells = {}
+        first = top + 2
+        for i, rep in enumerate(reps):
+            r = first + i
+            e = team_rows[rep]
+            sheet.set(r, 1, formula=f'IF({eq}!$A${e}="","",{eq}!$A${e})', style="text")
+            sheet.set(r, 2, formula=f'IF({eq}!$B${e}="","",{eq}!$B${e})', style="text")
+            for m in range(1, 13):
+                sheet.set(r, 2 + m, float(values[i, m - 1]), style="input_eur")
+                cells[(rep, m)] = f"{col(2 + m)}{r}"
+            sheet.set(r, 15, formula=f"SUM(C{r}:N{r})", style="eur")
+        last = first + n - 1
+        t = last + 1
+        sheet.set(t, 1, "Total", style="total_text")
+        sheet.set(t, 2, None, style="total_text")
+        for c in range(3, 16):
+            sheet.set(t, c, formula=f"SUM({col(c)}{first}:{col(c)}{last})", style="total_eur")
+        sheet.validations.append(Validation(f"C{first}:N{last}", "decimal", "greaterThanOrEqual", "0",
+                                            prompt="Montant HT du mois (€)", error="Un montant positif ou nul est attendu."))
+        blocks[key] = cells
+        top = t + 3
+    sheet.widths.update({"A": 20, "B": 24, **{col(c): 12 for c in range(3, 15)}, "O": 14})
+    sheet.freeze = "C6"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Saisie mensuelle")
+    return sheet, blocks["base"], blocks["target"]
+
+
+def _tier(x: str) -> str:
+    """Grid commission of the amount in cell ``x``: flat by INDEX/MATCH, progressive by SUMPRODUCT."""
+    flat = f"IF(OR(COUNT(Bornes)=0,{x}<INDEX(Bornes,1)),0,{x}*INDEX(Taux,MATCH({x},Bornes,1)))"
+    progressive = f"SUMPRODUCT(({x}>Bornes)*({x}-Bornes)*TauxDiff)"
+    return f'IF(ModeCalcul="paliers",{flat},{progressive})'
+
+
+def _step(x: str, thresholds: str, amounts: str) -> str:
+    """Step grid: the amount of the highest threshold reached by ``x`` (0 when ``x`` is empty)."""
+    return (f'IF(OR({x}="",COUNT({thresholds})=0),0,IF({x}<INDEX({thresholds},1),0,'
+            f'N(INDEX({amounts},MATCH({x},{thresholds},1)))))')
+
+
+def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, input_target: dict
+                ) -> tuple[SheetPlan, dict[tuple[str, int], int], dict[str, str]]:
+    sheet = SheetPlan(SHEETS["calc"], tab_color="1F4E78")
+    sheet.title("Calcul des rémunérations", "Une ligne par commercial et par mois. Présence = jours travaillés / jours "
+                                            "du mois ; assiette, objectif et réalisation cumulés sur la période du plan. "
+                                            "Feuille calculée : ne rien saisir ici.")
+    C = {f: col(i) for i, (f, _, _) in enumerate(CALC_COLUMNS, start=1)}
+    sheet.row(4, 1, [h for _, h, _ in CALC_COLUMNS], style="header")
+    first = 5
+    last = first + 12 * len(reps) - 1
+    eq = quote_sheet(SHEETS["team"])
+    inp = quote_sheet(SHEETS["input"])
+    rows: dict[tuple[str, int], int] = {}
+
+    def rng(f: str, a: int = first, b: int = last) -> str:
+        return f"${C[f]}${a}:${C[f]}${b}"
+
+    for i, rep in enumerate(reps):
+        b0, b1 = first + 12 * i, first + 12 * i + 11
+        e = team_rows[rep]
+        for m in range(1, 13):
+            r = b0 + m - 1
+            rows[(rep, m)] = r
+            c = {f: f"{C[f]}{r}" for f in C}
+            prev = (lambda f: "0") if m == 1 else (lambda f, r=r: f"{C[f]}{r - 1}")
+            eom = f"EOMONTH({c['period_date']},0)"
+            formulas = {
+                "rep": f'IF({eq}!$A${e}="","",{eq}!$A${e})',
+                "team": f'IF({eq}!$C${e}="","",{eq}!$C${e})',
+                "month": None,
+                "period_date": f"DATE(Annee,{c['month']},1)",
+                "period_start": f"{c['month']}-MOD({c['month']}-1,MoisPeriode)",
+                "presence": (f"MAX(0,MIN({eom},IF(ISNUMBER({eq}!$E${e}),{eq}!$E${e},{eom}))"
+                             f"-MAX({c['period_date']},IF(ISNUMBER({eq}!$D${e}),{eq}!$D${e},{c['period_date']}))+1)"
+                             f"/DAY({eom})"),
+                "base": f"N({inp}!{input_base[(rep, m)]})",
+                "target": f"ROUND(N({inp}!{input_target[(rep, m)]})*{c['presence']},2)",
+                "cum_base": (f"SUMIFS({rng('base', b0, b1)},{rng('month', b0, b1)},\">=\"&{c['period_start']},"
+                             f"{rng('month', b0, b1)},\"<=\"&{c['month']})"),
+                "cum_target": (f"SUMIFS({rng('target', b0, b1)},{rng('month', b0, b1)},\">=\"&{c['period_start']},"
+                               f"{rng('month', b0, b1)},\"<=\"&{c['month']})"),
+                "attainment": f'IF({c["cum_target"]}>0,ROUND({c["cum_base"]}/{c["cum_target"]},4),"")',
+                "gate_ok": f'IF({c["attainment"]}="","oui",IF({c["attainment"]}>=Seuil,"oui","non"))',
+                "grid_commission": _tier(c["cum_base"]),
+                "grid_commission_at_target": (f"IF(AND({c['cum_target']}>0,{c['cum_base']}>{c['cum_target']}),"
+                                              f"{_tier(c['cum_target'])},{c['grid_commission']})"),
+                "accelerator_extra": f"(Accelerateur-1)*({c['grid_commission']}-{c['grid_commission_at_target']})",
+                "commission_after_gate": f'IF({c["gate_ok"]}="oui",{c["grid_commission"]}+{c["accelerator_extra"]},0)',
+                "commission_due_cum": (f"ROUND(IF(Plafond>0,MIN(Plafond,{c['commission_after_gate']}),"
+                                       f"{c['commission_after_gate']}),2)"),
+                "commission": (f"ROUND({c['commission_due_cum']}-IF({c['month']}={c['period_start']},0,"
+                               f"{prev('commission_due_cum')}),2)"),
+                "draw": f"ROUND(Avance*{c['presence']},2)",
+                "draw_topup": f"ROUND(MAX(0,{c['draw']}-{c['commission']}),2)",
+                "draw_recovery": (f'IF(AvanceRecuperable="oui",ROUND(MIN({prev("draw_balance")},'
+                                  f'MAX(0,{c["commission"]}-{c["draw"]})),2),0)'),
+                "commission_paid": f"ROUND({c['commission']}+{c['draw_topup']}-{c['draw_recovery']},2)",
+                "draw_balance": (f'IF(AvanceRecuperable="oui",ROUND({prev("draw_balance")}+{c["draw_topup"]}'
+                                 f'-{c["draw_recovery"]},2),0)'),
+                "bonus": f"IF(MOD({c['month']},MoisPeriode)<>0,0,{_step(c['attainment'], 'PrimeSeuils', 'PrimeMontants')})",
+                "team_attainment": (f'IF({c["team"]}="","",IF(SUMIFS({rng("cum_target")},{rng("team")},{c["team"]},'
+                                    f'{rng("month")},{c["month"]})>0,ROUND(SUMIFS({rng("cum_base")},{rng("team")},'
+                                    f'{c["team"]},{rng("month")},{c["month"]})/SUMIFS({rng("cum_target")},{rng("team")},'
+                                    f'{c["team"]},{rng("month")},{c["month"]}),4),""))'),
+                "fixed": f"ROUND({eq}!$F${e}/12*{c['presence']},2)",
+                "team_pool": (f"IF(MOD({c['month']},MoisPeriode)<>0,0,"
+                              f"{_step(c['team_attainment'], 'PrimeEquipeSeuils', 'PrimeEquipeMontants')})"),
+                "team_bonus": (f'IF(OR({c["team_pool"]}=0,{c["presence"]}=0),0,ROUND('
+                               f'IF(Repartition="par commercial",{c["team_pool"]},'
+                               f'IF(Repartition="prorata du fixe",IF(SUMIFS({rng("fixed")},{rng("team")},{c["team"]},'
+                               f'{rng("month")},{c["month"]})>0,{c["team_pool"]}*{c["fixed"]}/SUMIFS({rng("fixed")},'
+                               f'{rng("team")},{c["team"]},{rng("month")},{c["month"]}),0),'
+                               f'{c["team_pool"]}/COUNTIFS({rng("team")},{c["team"]},{rng("month")},{c["month"]},'
+                               f'{rng("presence")},">0"))),2))'),
+                "gross": f"ROUND({c['fixed']}+{c['commission_paid']}+{c['bonus']}+{c['team_bonus']},2)",
+                "employer_cost": f"ROUND({c['gross']}*(1+TauxCharges),2)",
+            }
+            for j, (f, _, style) in enumerate(CALC_COLUMNS, start=1):
+                if f == "month":
+                    sheet.set(r, j, m, style=style)
+                else:
+                    sheet.set(r, j, formula=formulas[f], style=style)
+    gate = C["gate_ok"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{gate}{first}:{gate}{last}", "cell_is", "equal", ['"non"'], look="bad"))
+    att = C["attainment"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
+    sheet.widths.update({col(k): _width(h, 11) for k, (_, h, _) in enumerate(CALC_COLUMNS, start=1)})
+    sheet.widths.update({"A": 18, "B": 14, "C": 7, "D": 11})
+    sheet.freeze = "D5"
+    sheet.print_setup = PrintSetup(orientation="landscape", fit_width=3, title_rows="4:4", header="Calcul des rémunérations")
+    return sheet, rows, C
+
+
+def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int], calc_rows: dict, C: dict[str, str]
+                   ) -> tuple[SheetPlan, dict[str, int], int, dict[str, str], dict[str, int], dict[str, str]]:
+    sheet = SheetPlan(SHEETS["summary"], tab_color="1F4E78")
+    sheet.title("Synthèse annuelle des rémunérations")
+    sheet.put("A2", formula='="Exercice "&Annee&" — assiette : "&Assiette&" — période : "&Periode', style="subtitle")
+    S = {f: col(i) for i, (f, _, _) in enumerate(SUMMARY_COLUMNS, start=1)}
+    sheet.row(4, 1, [h for _, h, _ in SUMMARY_COLUMNS], style="header")
+    calc = quote_sheet(SHEETS["calc"])
+    eq = quote_sheet(SHEETS["team"])
+    first = 5
+    rows = {}
+    sums = {"base": "base", "target": "target", "commission": "commission", "commission_paid": "commission_paid",
+            "bonus": "bonus", "team_bonus": "team_bonus", "fixed": "fixed", "gross": "gross", "employer_cost": "employer_cost"}
+    for i, rep in enumerate(reps):
+        r = first + i
+        rows[rep] = r
+        e = team_rows[rep]
+        b0, b1 = calc_rows[(rep, 1)], calc_rows[(rep, 12)]
+        values = []
+        for f, _, style in SUMMARY_COLUMNS:
+            if f == "rep":
+                values.append(Formula(f'IF({eq}!$A${e}="","",{eq}!$A${e})'))
+            elif f == "name":
+                values.append(Formula(f'IF({eq}!$B${e}="","",{eq}!$B${e})'))
+            elif f == "team":
+                values.append(Formula(f'IF({eq}!$C${e}="","",{eq}!$C${e})'))
+            elif f == "attainment":
+                values.append(Formula(f'IF({S["target"]}{r}>0,{S["base"]}{r}/{S["target"]}{r},"")'))
+            elif f == "draw_balance":
+                values.append(Formula(f"{calc}!${C['draw_balance']}${b1}"))
+            else:
+                values.append(Formula(f"SUM({calc}!${C[sums[f]]}${b0}:${C[sums[f]]}${b1})"))
+        sheet.row(r, 1, values, style=[s for _, _, s in SUMMARY_COLUMNS])
+    last = first + len(reps) - 1
+    total = last + 1
+    total_values = []
+    for f, _, style in SUMMARY_COLUMNS:
+        if f == "rep":
+            total_values.append("Total")
+        elif f in ("name", "team"):
+            total_values.append(None)
+        elif f == "attainment":
+            total_values.append(Formula(f'IF({S["target"]}{total}>0,{S["base"]}{total}/{S["target"]}{total},"")'))
+        else:
+            total_values.append(Formula(f"SUM({S[f]}{first}:{S[f]}{last})"))
+    sheet.row(total, 1, total_values, style=["total_text", "total_text", "total_text"]
+              + ["total_pct" if s.startswith("pct") else "total_eur" for _, _, s in SUMMARY_COLUMNS[3:]])
+    att = S["attainment"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
+    # per team
+    team_fields = [("team", "Équipe", "text"), ("base", "Assiette", "eur"), ("target", "Objectif", "eur"),
+                   ("attainment", "Réalisation", "pct2"), ("team_bonus", "Primes d'équipe", "eur"),
+                   ("gross", "Total brut", "eur"), ("employer_cost", "Coût employeur", "eur")]
+    T = {f: col(i) for i, (f, _, _) in enumerate(team_fields, start=1)}
+    top = total + 2
+    sheet.set(top, 1, "Par équipe", style="label")
+    sheet.row(top + 1, 1, [h for _, h, _ in team_fields], style="header")
+    trows = {}
+    for k, team in enumerate(teams):
+        r = top + 2 + k
+        trows[team] = r
+        values = [team]
+        for f, _, _ in team_fields[1:]:
+            if f == "attainment":
+                values.append(Formula(f'IF({T["target"]}{r}>0,{T["base"]}{r}/{T["target"]}{r},"")'))
+            else:
+                values.append(Formula(f"SUMIFS(${S[f]}${first}:${S[f]}${last},${S['team']}${first}:${S['team']}${last},$A{r})"))
+        sheet.row(r, 1, values, style=[s for _, _, s in team_fields])
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", "Rémunération brute et coût employeur par commercial", f"A{(trows[teams[-1]] if teams else top + 1) + 3}",
+        [ChartSeries(f"{q}!${S['gross']}${first}:${S['gross']}${last}", "Total brut",
+                     categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!${S['employer_cost']}${first}:${S['employer_cost']}${last}", "Coût employeur")],
+        y_format='#,##0 "€"', width_cm=24, height_cm=10))
+    sheet.widths.update({col(k): _width(h, 14) for k, (_, h, _) in enumerate(SUMMARY_COLUMNS, start=1)})
+    sheet.widths.update({"A": 20, "B": 24, "C": 14})
+    sheet.freeze = "B5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Synthèse des rémunérations")
+    return sheet, rows, total, S, trows, T
+
+
+def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, str]) -> tuple[SheetPlan, int, dict[str, str]]:
+    sheet = SheetPlan(name, tab_color="A5A5A5")
+    eq = quote_sheet(SHEETS["team"])
+    calc = quote_sheet(SHEETS["calc"])
+    sheet.put("A1", formula='="Relevé de rémunération variable — exercice "&Annee', style="title")
+    idents = [("Commercial", f'IF({eq}!$A${e}="","",{eq}!$A${e})', "text"),
+              ("Nom", f'IF({eq}!$B${e}="","",{eq}!$B${e})', "text"),
+              ("Équipe", f'IF({eq}!$C${e}="","",{eq}!$C${e})', "text"),
+              ("Date d'embauche", f'IF({eq}!$D${e}="","",{eq}!$D${e})', "date"),
+              ("Fixe annuel brut", f"{eq}!$F${e}", "eur")]
+    for k, (label, formula, style) in enumerate(idents):
+        sheet.set(3 + k, 1, label, style="label")
+        sheet.set(3 + k, 2, formula=formula, style=style)
+    sheet.put("D3", formula='="Plan : "&ModeCalcul&" sur "&Assiette&", période : "&Periode', style="note")
+    header_row = 9
+    R = {f: col(i) for i, (f, _, _) in enumerate(STATEMENT_COLUMNS, start=2)}
+    sheet.row(header_row, 1, ["Mois"] + [h for _, h, _ in STATEMENT_COLUMNS], style="header")
+    first = header_row + 1
+    for m in range(1, 13):
+        r = first + m - 1
+        row = calc_rows[(rep, m)]
+        sheet.set(r, 1, formula=f"{calc}!${C['period_date']}${row}", style="month")
+        for j, (f, _, style) in enumerate(STATEMENT_COLUMNS, start=2):
+            sheet.set(r, j, formula=f"{calc}!${C[f]}${row}", style=style)
+    last = first + 11
+    t = last + 1
+    sheet.set(t, 1, "Total", style="total_text")
+    for j, (f, _, style) in enumerate(STATEMENT_COLUMNS, start=2):
+        if f == "attainment":
+            sheet.set(t, j, formula=f'IF({R["target"]}{t}>0,{R["base"]}{t}/{R["target"]}{t},"")', style="total_pct")
+        else:
+            sheet.set(t, j, formula=f"SUM({col(j)}{first}:{col(j)}{last})", style="total_eur")
+    sheet.set(t + 2, 1, "Solde d'avance restant à récupérer au 31/12", style="label")
+    sheet.set(t + 2, 5, formula=f"{calc}!${C['draw_balance']}${calc_rows[(rep, 12)]}", style="eur")
+    sheet.set(t + 4, 1, "Fait à ............................................, le ..................................", style="default")
+    sheet.set(t + 6, 1, "Le commercial", style="label")
+    sheet.set(t + 6, 8, "Pour l'employeur", style="label")
+    sheet.set(t + 7, 1, "(date et signature, précédées de « lu et approuvé »)", style="note")
+    sheet.set(t + 7, 8, "(nom, qualité et signature)", style="note")
+    end = t + 12
+    sheet.set(end, 1, "Relevé établi à partir du plan de commissionnement en vigueur ; le détail des calculs figure "
+                      "dans la feuille « Calcul ».", style="note")
+    sheet.widths.update({"A": 18, **{col(k): _width(h, 13) for k, (_, h, _) in enumerate(STATEMENT_COLUMNS, start=2)}})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", fit_width=1, fit_height=1,
+                                   area=f"A1:{col(len(STATEMENT_COLUMNS) + 1)}{end}", header="Relevé de rémunération",
+                                   footer="&A")
+    return sheet, first, R
+
+
+def _reps_frame(reps: pd.DataFrame) -> pd.DataFrame:
+    if "rep" not in reps.columns:
+        raise ValueError("l'équipe doit avoir une colonne « rep » (commercial)")
+    frame = pd.DataFrame({"rep": reps["rep"].map(_text)})
+    for name in ("name", "team"):
+        frame[name] = reps[name].map(_text) if name in reps.columns else ""
+    for name in ("hire_date", "end_date"):
+        frame[name] = reps[name].map(_date) if name in reps.columns else None
+    frame["base_salary"] = (pd.to_numeric(reps["base_salary"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+                            if "base_salary" in reps.columns else 0.0)
+    frame = frame[frame["rep"] != ""]
+    duplicated = frame["rep"][frame["rep"].duplicated()].tolist()
+    if duplicated:
+        raise ValueError(f"commerciaux en double dans l'équipe : {', '.join(sorted(set(duplicated)))}")
+    if frame.empty:
+        raise ValueError("l'équipe est vide")
+    return frame.set_index("rep", drop=False)
+
+
+def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, Any], sales: pd.DataFrame | None = None,
+                      targets: pd.DataFrame | None = None, year: int | None = None) -> tuple[BookPlan, CommissionsLayout]:
+    """Plan the commissions workbook.
+
+    Parameters
+    ----------
+    reps : DataFrame
+        The team: rep (code), and optionally name, team, hire_date, end_date, base_salary (annual
+        gross fixed pay), as :func:`xlsales.io.read_reps` gives them.
+    plan : CommissionPlan or dict
+        The commission plan (a dict of :func:`xlsales.io.commission_plans` is accepted).
+    sales : DataFrame, optional
+        Sales lines (date, rep, quantity, unit_price, discount, unit_cost, paid…): pre-fill the
+        « Saisie » grid with the plan's base (CA, marge or encaissé) per rep and month of ``year``.
+    targets : DataFrame, optional
+        Targets: rep, period ("2026-03", or "2026" spread over 12 months) or year + month, target
+        (target_margin for a margin base when given).
+    year : int, optional
+        Year computed; default: the last year of the sales, else of the targets, else this year.
+
+    Returns
+    -------
+    (BookPlan, CommissionsLayout)
+    """
+    if not isinstance(plan, CommissionPlan):
+        plan = CommissionPlan.from_mapping(plan)
+    info = _reps_frame(reps)
+    rep_list = info["rep"].tolist()
+    if year is None:
+        if sales is not None and len(sales):
+            year = int(pd.to_datetime(sales["date"], errors="coerce").dt.year.max())
+        elif targets is not None and len(targets) and "period" in targets.columns:
+            year = int(pd.to_numeric(targets["period"].map(_text).str.slice(0, 4), errors="coerce").max())
+        else:
+            year = dt.date.today().year
+    year = int(year)
+    bases, unknown = monthly_bases(sales, rep_list, year, plan.base)
+    target_grid = monthly_targets(targets, rep_list, year, plan.base)
+    teams = sorted({t for t in info["team"] if t})
+
+    book = BookPlan(title="Commissions des commerciaux")
+    params, names, param_cells, grid_rows = _params_sheet(plan, year)
+    book.names.update(names)
+    team_sheet, team_rows = _team_sheet(rep_list, info)
+    input_sheet, input_base, input_target = _input_sheet(rep_list, team_rows, bases, target_grid)
+    calc, calc_rows, C = _calc_sheet(rep_list, team_rows, input_base, input_target)
+    summary, summary_rows, total_row, S, trows, T = _summary_sheet(rep_list, teams, team_rows, calc_rows, C)
+    for sheet in (params, team_sheet, input_sheet, calc, summary):
+        book.add(sheet)
+    used = {s.name.lower() for s in book.sheets}
+    statements = {}
+    first_row, R = 0, {}
+    for rep in rep_list:
+        name = _sheet_title("Relevé", info.loc[rep, "name"] or rep, used)
+        sheet, first_row, R = _statement_sheet(name, rep, team_rows[rep], calc_rows, C)
+        book.add(sheet)
+        statements[rep] = name
+    book.active = input_sheet.name
+    layout = CommissionsLayout(
+        year=year, plan=plan, reps=rep_list, names=dict(zip(rep_list, info["name"])), teams=teams,
+        team_of=dict(zip(rep_list, info["team"])), calc_rows=calc_rows, calc_columns=C, input_base=input_base,
+        input_target=input_target, summary_rows=summary_rows, summary_total_row=total_row, summary_columns=S,
+        team_rows=trows, team_columns=T, statements=statements, statement_first_row=first_row, statement_columns=R,
+        params=param_cells, tier_rows=grid_rows["tiers"], bonus_rows=grid_rows["bonus"],
+        team_bonus_rows=grid_rows["team_bonus"], team_sheet_rows=team_rows, bases=bases, targets=target_grid,
+        base_salary=info["base_salary"].to_numpy(dtype=float), hire_dates=list(info["hire_date"]),
+        end_dates=list(info["end_date"]), unknown_reps=unknown,
+    )
+    return book, layout
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ---------------------------------------------------------------------------------------------
+
+def _main_plan(plans: Mapping[str, Mapping[str, Any]], reps: pd.DataFrame | None) -> tuple[str, Mapping[str, Any]]:
+    """The plan of the workbook: the one most reps are on (one plan per workbook)."""
+    names = list(plans)
+    if reps is not None and "plan" in reps.columns and reps["plan"].notna().any():
+        counts = reps["plan"].dropna().astype(str).value_counts()
+        for name in counts.index:
+            if name in plans:
+                return name, plans[name]
+    return names[0], plans[names[0]]
+
+
+def _reps_on_plan(reps: pd.DataFrame, plan_name: str) -> pd.DataFrame:
+    if "plan" not in reps.columns or reps["plan"].isna().all():
+        return reps
+    chosen = reps[reps["plan"].astype(str) == plan_name]
+    return chosen if len(chosen) else reps
+
+
+def plan_from_files(sales: pd.DataFrame | None, plan_frame: pd.DataFrame | None, reps: pd.DataFrame | None,
+                    targets: pd.DataFrame | None = None, year: int | None = None) -> BookPlan:
+    """The commissions workbook from the files of the CLI.
+
+    Without a plan file, the default :class:`CommissionPlan` (5 % of the revenue, monthly) is used;
+    without a team file, the reps are those of the sales lines (no fixed pay).
+    """
+    from .. import io as xio
+
+    if plan_frame is not None:
+        plans = xio.commission_plans(plan_frame)
+        name, spec = _main_plan(plans, reps)
+        plan: CommissionPlan | Mapping[str, Any] = spec
+        if reps is not None:
+            reps = _reps_on_plan(reps, name)
+    else:
+        plan = CommissionPlan()
+    if reps is None:
+        if sales is None:
+            raise ValueError("il faut l'équipe (--reps) ou des ventes pour connaître les commerciaux")
+        reps = pd.DataFrame({"rep": sorted(sales["rep"].astype(str).unique()), "base_salary": 0.0})
+    return build_commissions(reps, plan, sales=sales, targets=targets, year=year)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The commissions workbook of the sample company (its main plan and the reps on it)."""
+    return plan_from_files(company.sales, company.commission_plan, company.reps, company.targets)
+
+
+def _saisie_grids(rows: list[list]) -> tuple[np.ndarray, np.ndarray]:
+    """The two rep × month grids typed in « Saisie » (assiette, objectifs), from the sheet's values."""
+    blocks = []
+    i = 0
+    while i < len(rows) and len(blocks) < 2:
+        row = rows[i]
+        if row and row[0] == "Commercial" and len(row) > 14:
+            values = []
+            j = i + 1
+            while j < len(rows) and rows[j] and rows[j][0] not in ("Total", None, ""):
+                values.append([v if isinstance(v, (int, float)) else 0.0 for v in rows[j][2:14]])
+                j += 1
+            blocks.append(np.asarray(values, dtype=float).reshape(-1, 12))
+            i = j
+        i += 1
+    while len(blocks) < 2:
+        blocks.append(np.zeros((0, 12)))
+    return blocks[0], blocks[1]
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open commissions workbook (template button, xlwings Lite).
+
+    The team is read from « Équipe »; the amounts typed in « Saisie » are kept. When reps were added to
+    (or removed from the end of) « Équipe », « Saisie » is rebuilt with one row per rep and every amount
+    already typed kept on its row; « Paramètres » and « Équipe » are never rewritten.
+    """
+    from .. import io as xio
+    from ..sheets.render_xlwings import render_book_live
+    from .live import refresh_outputs, sheet_rows
+
+    team = xio.read_rows(sheet_rows(book, SHEETS["team"]), xio.REPS, source=book.name, sheet=SHEETS["team"])
+    old_bases, old_targets = _saisie_grids(sheet_rows(book, SHEETS["input"]))
+    n = len(team)
+    bases, targets = np.zeros((n, 12)), np.zeros((n, 12))
+    k = min(n, len(old_bases))
+    bases[:k], targets[:k] = old_bases[:k], old_targets[:k]
+    plan, layout = build_commissions(team, CommissionPlan())
+    saisie = plan.sheet(SHEETS["input"])
+    for i, rep in enumerate(layout.reps):
+        for m in range(1, 13):
+            saisie.put(layout.input_base[(rep, m)], float(bases[i, m - 1]), style="input_eur")
+            saisie.put(layout.input_target[(rep, m)], float(targets[i, m - 1]), style="input_eur")
+    names = [s.name for s in book.sheets]
+    wanted = {s.name for s in plan.sheets if s.role == "output"}
+    for stale in [x for x in names if x.startswith("Relevé ") and x not in wanted]:
+        book.sheets[stale].delete()
+    if len(old_bases) != n:
+        render_book_live(plan, book, only={SHEETS["input"]})
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.dashboard': (
+        False,
+        r'''"""Tableau de bord commercial: sales lines → a workbook of live formulas over the ``Ventes`` table.
+
+Sheets: Paramètres (year analysed, ABC thresholds), Ventes (Excel Table of the sales lines with
+calculated columns), Objectifs (Excel Table of targets), Tableau de bord (per rep / region / family /
+month: CA, marge, taux de marque, objectif, écart, écart %, taux de réalisation, évolution N/N−1,
+with conditional formats and charts), ABC (Pareto), Tendance (least squares, seasonal coefficients by
+ratio to trend, 12-month forecast), Concentration (Lorenz curve, Gini).
+
+Every figure is a formula over the tables, so lines pasted below the ``Ventes`` table update it.
+Lists of reps, regions, families, customers and months are taken from the data when the workbook
+is (re)built: new reps or customers appear when the dashboard is regenerated (button or CLI).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..sheets.formulas import SalesTable, column, safe_ratio, sumifs
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    DataBlock,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    TableSpec,
+    Validation,
+    area,
+    col,
+    quote_sheet,
+    ref,
+)
+
+__all__ = ["build_dashboard", "DashboardLayout", "LABELS", "MONTHS_FR"]
+
+MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+LABELS = {
+    "fr": {
+        "params": "Paramètres", "sales": "Ventes", "targets": "Objectifs", "dashboard": "Tableau de bord",
+        "abc": "ABC", "trend": "Tendance", "concentration": "Concentration", "readme": "Lisez-moi",
+        "year": "Exercice analysé (N)", "a_share": "Seuil de la classe A (part cumulée du CA)",
+        "b_share": "Seuil de la classe B (part cumulée du CA)",
+        "title": "Tableau de bord commercial", "by_rep": "Par commercial", "by_region": "Par région",
+        "by_family": "Par famille", "by_month": "Par mois",
+        "rep": "Commercial", "region": "Région", "family": "Famille", "month": "Mois",
+        "revenue": "CA HT N", "margin": "Marge N", "mark_rate": "Taux de marque", "target": "Objectif N",
+        "variance": "Écart", "variance_rate": "Écart %", "attainment": "Taux de réalisation",
+        "revenue_prev": "CA HT N−1", "growth": "Évolution N/N−1", "total": "Total",
+        "cum_revenue": "CA cumulé N", "cum_target": "Objectif cumulé N",
+        "chart_month": "CA mensuel N, objectif et N−1", "chart_family": "CA N par famille",
+        "customer": "Client", "customer_name": "Raison sociale", "rank": "Rang",
+        "share": "Part du CA", "cum": "CA cumulé", "cum_share": "Part cumulée du CA",
+        "cum_customers": "Part cumulée des clients", "class": "Classe", "count": "Nb clients",
+        "pareto": "Pareto des clients (CA N)",
+        "x": "Rang (x)", "trend_col": "Tendance", "ratio": "Rapport à la tendance", "forecast": "Prévision",
+        "slope": "Pente a", "intercept": "Ordonnée à l'origine b", "correl": "Coefficient de corrélation r",
+        "coef_raw": "Coefficient brut", "coef": "Coefficient saisonnier", "year_col": "Année",
+        "chart_trend": "CA mensuel, tendance et prévision à 12 mois",
+        "lorenz": "Courbe de Lorenz (CA N par client)", "gini": "Indice de Gini",
+        "x_share": "Part cumulée des clients (x)", "y_share": "Part cumulée du CA (y)", "trapeze": "(xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁)",
+        "equality": "Égalité parfaite",
+        "targets_note": "Objectifs mensuels par commercial (Région renseignée pour le cumul par région ; "
+                        "une ligne avec seulement une Famille fixe un objectif par famille).",
+        "trend_note": "Méthode des manuels : droite des moindres carrés sur le CA mensuel, rapports à la tendance, "
+                      "coefficients moyens par mois normalisés (moyenne 1), prévision = tendance × coefficient.",
+        "gini_note": "Gini par les trapèzes : G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), clients classés par CA croissant.",
+        "abc_note": "Clients classés par CA N décroissant ; A tant que la part cumulée ≤ seuil A, B ≤ seuil B, sinon C.",
+        "lines": "Nb lignes",
+        "aggregated_note": "Lignes agrégées : les {lines} lignes de ventes de « {source} » sont totalisées par année, "
+                           "mois, commercial, région, famille et client (une feuille Excel n'a que 1 048 576 lignes) ; "
+                           "la feuille Ventes contient ces totaux et toutes les formules portent sur eux.",
+    },
+    "en": {
+        "params": "Settings", "sales": "Sales", "targets": "Targets", "dashboard": "Dashboard",
+        "abc": "ABC", "trend": "Trend", "concentration": "Concentration", "readme": "Read me",
+        "year": "Year analysed (N)", "a_share": "Class A threshold (cumulative revenue share)",
+        "b_share": "Class B threshold (cumulative revenue share)",
+        "title": "Sales dashboard", "by_rep": "By rep", "by_region": "By region",
+        "by_family": "By product family", "by_month": "By month",
+        "rep": "Rep", "region": "Region", "family": "Family", "month": "Month",
+        "revenue": "Revenue N", "margin": "Margin N", "mark_rate": "Margin rate on price", "target": "Target N",
+        "variance": "Variance", "variance_rate": "Variance %", "attainment": "Attainment",
+        "revenue_prev": "Revenue N−1", "growth": "Growth N/N−1", "total": "Total",
+        "cum_revenue": "Cumulative revenue N", "cum_target": "Cumulative target N",
+        "chart_month": "Monthly revenue N, target and N−1", "chart_family": "Revenue N by family",
+        "customer": "Customer", "customer_name": "Name", "rank": "Rank",
+        "share": "Revenue share", "cum": "Cumulative revenue", "cum_share": "Cumulative revenue share",
+        "cum_customers": "Cumulative customer share", "class": "Class", "count": "Customers",
+        "pareto": "Customer Pareto (revenue N)",
+        "x": "Rank (x)", "trend_col": "Trend", "ratio": "Ratio to trend", "forecast": "Forecast",
+        "slope": "Slope a", "intercept": "Intercept b", "correl": "Correlation r",
+        "coef_raw": "Raw coefficient", "coef": "Seasonal coefficient", "year_col": "Year",
+        "chart_trend": "Monthly revenue, trend and 12-month forecast",
+        "lorenz": "Lorenz curve (revenue N by customer)", "gini": "Gini index",
+        "x_share": "Cumulative customer share (x)", "y_share": "Cumulative revenue share (y)", "trapeze": "(xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁)",
+        "equality": "Perfect equality",
+        "targets_note": "Monthly targets per rep (fill Region to total by region; a row with only a Family sets a family target).",
+        "trend_note": "Textbook method: least-squares line on monthly revenue, ratios to trend, mean ratio per month "
+                      "normalised to mean 1, forecast = trend × coefficient.",
+        "gini_note": "Gini by trapezoids: G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), customers sorted by increasing revenue.",
+        "abc_note": "Customers sorted by decreasing revenue N; A while the cumulative share ≤ threshold A, B ≤ threshold B, else C.",
+        "lines": "Nb lignes",
+        "aggregated_note": "Aggregated lines: the {lines} sales lines of “{source}” are totalled by year, month, rep, "
+                           "region, family and customer (an Excel sheet has only 1,048,576 rows); the Sales sheet "
+                           "holds these totals and every formula works on them.",
+    },
+}
+
+TARGET_HEADERS = {"rep": "Commercial", "region": "Région", "family": "Famille", "year": "Année", "month": "Mois",
+                  "target": "Objectif CA"}
+TARGETS_TABLE = "Objectifs"
+
+
+@dataclass
+class DashboardLayout:
+    """Where the key figures are, for tests and for the live renderer."""
+
+    year: int
+    reps: list[str]
+    regions: list[str]
+    families: list[str]
+    customers: list[str]
+    months: list[tuple[int, int]]
+    rep_rows: dict[str, int]
+    region_rows: dict[str, int]
+    family_rows: dict[str, int]
+    month_rows: dict[int, int]
+    abc_first_row: int
+    trend_first_row: int
+    forecast_first_row: int
+    coef_first_row: int
+    trend_params: dict[str, str]
+    lorenz_first_row: int
+    gini_cell: str
+
+
+def _targets_frame(targets: pd.DataFrame | None, sales: pd.DataFrame) -> pd.DataFrame:
+    """Normalise targets to rows (rep, region, family, year, month, target)."""
+    columns = ["rep", "region", "family", "year", "month", "target"]
+    if targets is None or len(targets) == 0:
+        return pd.DataFrame(columns=columns)
+    t = targets.copy()
+    if "year" not in t.columns or "month" not in t.columns:
+        period = t["period"].astype(str)
+        t["year"] = period.str.slice(0, 4).astype(int)
+        t["month"] = pd.to_numeric(period.str.slice(5, 7), errors="coerce").fillna(0).astype(int)
+    target_col = next(c for c in ("target", "target_revenue", "revenue") if c in t.columns)
+    t["target"] = t[target_col].astype(float)
+    if "rep" not in t.columns:
+        t["rep"] = ""
+    if "family" not in t.columns:
+        t["family"] = ""
+    if "region" not in t.columns or t["region"].isna().all():
+        if "region" in sales and "lines" in sales:  # totals: the region of most lines (ties: first by name)
+            counts = sales.groupby(["rep", "region"])["lines"].sum().reset_index()
+            main_region = (counts.sort_values(["rep", "lines", "region"], ascending=[True, False, True])
+                           .drop_duplicates("rep").set_index("rep")["region"])
+        else:
+            main_region = sales.groupby("rep")["region"].agg(lambda s: s.mode().iat[0]) if "region" in sales else {}
+        t["region"] = t["rep"].map(main_region)
+    t = t.fillna({"rep": "", "region": "", "family": ""})
+    return t[columns]
+
+
+def _block_column(sales: pd.DataFrame, f: str, n: int):
+    """One input column of the ``Ventes`` table as an array (data block of a large sheet)."""
+    if f not in sales.columns:
+        return np.zeros(n) if f == "discount" else np.full(n, np.nan)
+    values = sales[f]
+    if f == "date":
+        return pd.to_datetime(values).dt.normalize().to_numpy()
+    if f == "paid" and values.dtype == bool:
+        return np.where(values.to_numpy(), "oui", "non").astype(object)
+    return values.to_numpy()
+
+
+def _sales_sheet(sales: pd.DataFrame, L: dict, data_block: bool = False) -> SheetPlan:
+    sheet = SheetPlan(L["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    fields = list(SalesTable.INPUT)  # always the same layout, so that users paste exports in a known order
+    styles = {"date": "data_date", "quantity": "data_dec", "unit_price": "data_eur", "unit_cost": "data_eur",
+              "discount": "data_pct"}
+    calculated = SalesTable.calculated_formulas()
+    calc_styles = {"revenue": "calc_eur", "cost": "calc_eur", "margin": "calc_eur", "year": "calc_int", "month": "calc_int"}
+    headers = [SalesTable.INPUT[f] for f in fields] + [SalesTable.CALCULATED[f] for f in calculated]
+    sheet.row(1, 1, headers, style="header")
+    n = len(sales)
+    data = {}
+    if data_block:  # a few arrays instead of one cell object per value (a million lines)
+        sheet.blocks.append(DataBlock(2, 1, [_block_column(sales, f, n) for f in fields] + list(calculated.values()),
+                                      [styles.get(f, "data_text") for f in fields] + [calc_styles[f] for f in calculated]))
+        fields_to_cells = []
+    else:
+        fields_to_cells = fields
+    for f in fields_to_cells:
+        if f in sales.columns:
+            values = sales[f]
+            if f == "date":
+                values = pd.to_datetime(values).dt.date
+            elif f == "paid" and values.dtype == bool:
+                values = values.map({True: "oui", False: "non"})
+            data[f] = values.tolist()
+        else:
+            data[f] = [0.0 if f == "discount" else None] * n
+    for i in range(n if not data_block else 0):
+        r = i + 2
+        for j, f in enumerate(fields, start=1):
+            value = data[f][i]
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                value = None
+            sheet.set(r, j, value, style=styles.get(f, "data_text"))
+        for k, (f, formula) in enumerate(calculated.items(), start=len(fields) + 1):
+            sheet.set(r, k, formula=formula, style=calc_styles[f])
+    last_col = len(headers)
+    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last_col)}{max(n, 1) + 1}",
+                                  calculated={SalesTable.CALCULATED[f]: formula for f, formula in calculated.items()}))
+    widths = {"date": 11, "invoice": 11, "customer": 10, "customer_name": 28, "rep": 18, "region": 12, "channel": 14,
+              "product": 12, "family": 20, "quantity": 9, "unit_price": 12, "unit_cost": 12, "discount": 8, "paid": 7}
+    for j, f in enumerate(fields, start=1):
+        sheet.widths[col(j)] = widths.get(f, 12)
+    for k in range(len(fields) + 1, last_col + 1):
+        sheet.widths[col(k)] = 13
+    sheet.print_setup = PrintSetup(title_rows="1:1")
+    return sheet
+
+
+#: columns of the data sheet of a dashboard built on totals (:func:`xlsales.bigdata.aggregate_sales`)
+AGGREGATE_FIELDS = ["year", "month", "rep", "region", "family", "customer", "customer_name", "lines", "quantity",
+                    "revenue", "cost", "margin"]
+
+
+def _aggregates_sheet(totals: pd.DataFrame, L: dict, data_block: bool = False) -> SheetPlan:
+    """The ``Ventes`` table holding totals instead of lines: same headers, so the same SUMIFS work."""
+    sheet = SheetPlan(L["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    headers = [L["lines"] if f == "lines" else SalesTable.header(f) for f in AGGREGATE_FIELDS]
+    styles = ["data_int", "data_int", "data_text", "data_text", "data_text", "data_text", "data_text", "data_int",
+              "data_dec", "data_eur", "data_eur", "data_eur"]
+    sheet.row(1, 1, headers, style="header")
+    n = len(totals)
+    arrays = [totals[f].to_numpy() for f in AGGREGATE_FIELDS]
+    if data_block:
+        sheet.blocks.append(DataBlock(2, 1, arrays, styles))
+    else:
+        for i in range(n):
+            sheet.row(i + 2, 1, [None if pd.isna(a[i]) else a[i] for a in arrays], style=styles)
+    last = len(headers)
+    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last)}{max(n, 1) + 1}"))
+    lines = f"{int(totals.attrs.get('lines', totals['lines'].sum())):,}".replace(",", "\u202f")
+    sheet.set(1, last + 2, L["aggregated_note"].format(lines=lines, source=totals.attrs.get("source", "?")), style="note")
+    sheet.widths.update({"A": 8, "B": 7, "C": 18, "D": 12, "E": 20, "F": 10, "G": 28, "H": 10, "I": 11, "J": 14,
+                         "K": 14, "L": 14})
+    sheet.print_setup = PrintSetup(title_rows="1:1")
+    return sheet
+
+
+def _targets_sheet(targets: pd.DataFrame, L: dict) -> SheetPlan:
+    sheet = SheetPlan(L["targets"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    headers = list(TARGET_HEADERS.values())
+    sheet.row(1, 1, headers, style="header")
+    styles = ["data_text", "data_text", "data_text", "data_int", "data_int", "data_eur"]
+    for i, rec in enumerate(targets.itertuples(index=False), start=2):
+        sheet.row(i, 1, [rec.rep or None, rec.region or None, rec.family or None, int(rec.year), int(rec.month),
+                         float(rec.target)], style=styles)
+    n = max(len(targets), 1)
+    sheet.tables.append(TableSpec(TARGETS_TABLE, f"A1:F{n + 1}"))
+    sheet.set(1, 8, L["targets_note"], style="note")
+    sheet.widths.update({"A": 20, "B": 14, "C": 18, "D": 8, "E": 7, "F": 14})
+    sheet.validations.append(Validation(f"F2:F{n + 200}", "decimal", "greaterThanOrEqual", "0",
+                                        prompt="Objectif de CA HT du mois (€)", error="Un montant positif est attendu."))
+    sheet.validations.append(Validation(f"E2:E{n + 200}", "whole", "between", "1", "12",
+                                        prompt="Mois (1 à 12)", error="Le mois est un entier de 1 à 12."))
+    return sheet
+
+
+def _params_sheet(year: int, L: dict) -> tuple[SheetPlan, dict[str, str]]:
+    sheet = SheetPlan(L["params"], role="input", tab_color="70AD47")
+    sheet.title(L["params"])
+    sheet.set(3, 1, L["year"], style="label")
+    sheet.set(3, 2, year, style="input_int")
+    sheet.set(4, 1, L["a_share"], style="label")
+    sheet.set(4, 2, 0.8, style="input_pct")
+    sheet.set(5, 1, L["b_share"], style="label")
+    sheet.set(5, 2, 0.95, style="input_pct")
+    sheet.widths.update({"A": 48, "B": 14})
+    sheet.validations.append(Validation("B3", "whole", "between", "1990", "2100", prompt="Année analysée",
+                                        error="Une année (ex. 2026) est attendue."))
+    sheet.validations.append(Validation("B4:B5", "decimal", "between", "0", "1", prompt="Part entre 0 et 100 %",
+                                        error="Une part entre 0 et 100 % est attendue."))
+    q = quote_sheet(L["params"])
+    names = {"AnneeN": f"{q}!$B$3", "SeuilA": f"{q}!$B$4", "SeuilB": f"{q}!$B$5"}
+    return sheet, names
+
+
+_SPECIAL_CRITERION = re.compile(r"^[=<>]|[*?~]")
+
+
+def _criterion(cell: str, key) -> str:
+    """SUMIFS criterion matching exactly the text in ``cell`` (which holds ``key``).
+
+    A criterion is read by SUMIFS: ``<x``, ``>x``, ``=x`` compare, ``*`` and ``?`` are wildcards,
+    ``~`` escapes. A name with such characters (« <NA> », « A*B », « =1+1 ») is compared with ``=``
+    and its wildcards escaped, so that it matches only itself; other names are the cell itself.
+    """
+    if isinstance(key, str) and _SPECIAL_CRITERION.search(key):
+        return f'"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cell},"~","~~"),"*","~*"),"?","~?")'
+    return cell
+
+
+_HEADERS = ["revenue", "margin", "mark_rate", "target", "variance", "variance_rate", "attainment", "revenue_prev", "growth"]
+_STYLES = ["text", "eur", "eur", "pct", "eur", "eur", "pct", "pct", "eur", "pct"]
+_TOTAL_STYLES = ["total_text", "total_eur", "total_eur", "total_pct", "total_eur", "total_eur", "total_pct", "total_pct",
+                 "total_eur", "total_pct"]
+
+
+def _kpi_block(sheet: SheetPlan, top: int, label: str, first_header: str, keys: list[str], field: str,
+               target_field: str | None, L: dict) -> tuple[dict[str, int], int]:
+    """One block of the dashboard; returns {key: row} and the next free row."""
+    sheet.set(top, 1, label, style="label")
+    sheet.row(top + 1, 1, [first_header] + [L[h] for h in _HEADERS], style="header")
+    sheet.heights[top + 1] = 30
+    rows = {}
+    first = top + 2
+    for i, key in enumerate(keys):
+        r = first + i
+        rows[key] = r
+        a = _criterion(ref(r, 1, absolute=False).replace("A", "$A", 1), key)
+        target = (sumifs(TARGETS_TABLE, TARGET_HEADERS["target"],
+                         [(TARGET_HEADERS[target_field], a), (TARGET_HEADERS["year"], "AnneeN")])
+                  if target_field else "0")
+        sheet.row(r, 1, [
+            key,
+            Formula(SalesTable.sum("revenue", **{field: a, "year": "AnneeN"})),
+            Formula(SalesTable.sum("margin", **{field: a, "year": "AnneeN"})),
+            Formula(safe_ratio(f"C{r}", f"B{r}")),
+            Formula(target),
+            Formula(f'IF(E{r}=0,"",B{r}-E{r})'),
+            Formula(safe_ratio(f"F{r}", f"E{r}")),
+            Formula(safe_ratio(f"B{r}", f"E{r}")),
+            Formula(SalesTable.sum("revenue", **{field: a, "year": "AnneeN-1"})),
+            Formula(safe_ratio(f"B{r}-I{r}", f"I{r}")),
+        ], style=_STYLES)
+    last = first + len(keys) - 1
+    t = last + 1
+    sheet.row(t, 1, [
+        L["total"],
+        Formula(f"SUM(B{first}:B{last})"), Formula(f"SUM(C{first}:C{last})"), Formula(safe_ratio(f"C{t}", f"B{t}")),
+        Formula(f"SUM(E{first}:E{last})"), Formula(f'IF(E{t}=0,"",B{t}-E{t})'), Formula(safe_ratio(f"F{t}", f"E{t}")),
+        Formula(safe_ratio(f"B{t}", f"E{t}")), Formula(f"SUM(I{first}:I{last})"), Formula(safe_ratio(f"B{t}-I{t}", f"I{t}")),
+    ], style=_TOTAL_STYLES)
+    rows[L["total"]] = t
+    _attainment_formats(sheet, f"H{first}:H{t}")
+    _attainment_formats(sheet, f"J{first}:J{t}", growth=True)
+    sheet.conditional_formats.append(ConditionalFormat(f"B{first}:B{last}", "data_bar", colors=("638EC6",)))
+    return rows, t + 2
+
+
+def _attainment_formats(sheet: SheetPlan, reference: str, growth: bool = False) -> None:
+    top_left = reference.split(":")[0]
+    if growth:
+        sheet.conditional_formats.append(ConditionalFormat(reference, "expression", formula=[f'AND(ISNUMBER({top_left}),{top_left}<0)'], look="bad"))
+        sheet.conditional_formats.append(ConditionalFormat(reference, "expression", formula=[f'AND(ISNUMBER({top_left}),{top_left}>=0)'], look="good"))
+        return
+    sheet.conditional_formats.append(ConditionalFormat(reference, "expression", formula=[f'AND(ISNUMBER({top_left}),{top_left}<0.9)'], look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(reference, "expression", formula=[f'AND(ISNUMBER({top_left}),{top_left}>=0.9,{top_left}<1)'], look="neutral"))
+    sheet.conditional_formats.append(ConditionalFormat(reference, "expression", formula=[f'AND(ISNUMBER({top_left}),{top_left}>=1)'], look="good"))
+
+
+def _dashboard_sheet(reps, regions, families, L, months_names, note: str | None = None) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(L["dashboard"], tab_color="1F4E78")
+    sheet.title(L["title"])
+    if note:
+        sheet.set(3, 1, note, style="note")
+    sheet.put("A2", formula=f'="{L["year_col"]} N = "&AnneeN&"  ·  N−1 = "&(AnneeN-1)', style="subtitle")
+    rep_rows, nxt = _kpi_block(sheet, 4, L["by_rep"], L["rep"], reps, "rep", "rep", L)
+    region_rows, nxt = _kpi_block(sheet, nxt, L["by_region"], L["region"], regions, "region", "region", L)
+    family_rows, nxt = _kpi_block(sheet, nxt, L["by_family"], L["family"], families, "family", "family", L)
+    # monthly block
+    top = nxt
+    sheet.set(top, 1, L["by_month"], style="label")
+    sheet.row(top + 1, 1, [L["month"], L["revenue"], L["target"], L["revenue_prev"], L["variance"], L["attainment"],
+                           L["growth"], L["cum_revenue"], L["cum_target"]], style="header")
+    sheet.heights[top + 1] = 30
+    month_rows = {}
+    first = top + 2
+    for m in range(1, 13):
+        r = first + m - 1
+        month_rows[m] = r
+        sheet.row(r, 1, [
+            months_names[m - 1],
+            Formula(SalesTable.sum("revenue", month=str(m), year="AnneeN")),
+            Formula(sumifs(TARGETS_TABLE, TARGET_HEADERS["target"], [(TARGET_HEADERS["month"], str(m)),
+                                                                      (TARGET_HEADERS["year"], "AnneeN"),
+                                                                      (TARGET_HEADERS["rep"], '"<>"')])),
+            Formula(SalesTable.sum("revenue", month=str(m), year="AnneeN-1")),
+            Formula(f"B{r}-C{r}"),
+            Formula(safe_ratio(f"B{r}", f"C{r}")),
+            Formula(safe_ratio(f"B{r}-D{r}", f"D{r}")),
+            Formula(f"SUM(B${first}:B{r})"),
+            Formula(f"SUM(C${first}:C{r})"),
+        ], style=["text", "eur", "eur", "eur", "eur", "pct", "pct", "eur", "eur"])
+    last = first + 11
+    _attainment_formats(sheet, f"F{first}:F{last}")
+    _attainment_formats(sheet, f"G{first}:G{last}", growth=True)
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "line", L["chart_month"], "L4",
+        [ChartSeries(f"{q}!$B${first}:$B${last}", L["revenue"], categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!$C${first}:$C${last}", L["target"]),
+         ChartSeries(f"{q}!$D${first}:$D${last}", L["revenue_prev"])],
+        y_format='#,##0 "€"', width_cm=18, height_cm=9))
+    f_first, f_last = min(family_rows[f] for f in families), max(family_rows[f] for f in families)
+    sheet.charts.append(ChartSpec(
+        "bar", L["chart_family"], "L24",
+        [ChartSeries(f"{q}!$B${f_first}:$B${f_last}", L["revenue"], categories=f"{q}!$A${f_first}:$A${f_last}")],
+        y_format='#,##0 "€"', width_cm=18, height_cm=9))
+    sheet.widths.update({"A": 24, **{col(c): 14 for c in range(2, 11)}})
+    sheet.freeze = "B4"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="1:2", header=L["title"])
+    return sheet, {"rep": rep_rows, "region": region_rows, "family": family_rows, "month": month_rows}
+
+
+def _abc_sheet(customers: list[str], names: dict[str, str], L: dict) -> tuple[SheetPlan, int]:
+    sheet = SheetPlan(L["abc"], tab_color="1F4E78")
+    sheet.title(L["abc"] + " — " + L["pareto"], L["abc_note"])
+    n = len(customers)
+    # summary
+    sheet.row(4, 1, [L["class"], L["count"], "% " + L["count"].lower(), L["revenue"], L["share"]], style="header")
+    first = 12
+    last = first + n - 1
+    rng = lambda c: f"${c}${first}:${c}${last}"  # noqa: E731
+    for i, cls in enumerate("ABC"):
+        r = 5 + i
+        sheet.row(r, 1, [cls, Formula(f'COUNTIF({rng("N")},"{cls}")'), Formula(f"B{r}/{n}"),
+                         Formula(f'SUMIF({rng("N")},"{cls}",{rng("I")})'), Formula(safe_ratio(f"D{r}", "$D$8"))],
+                  style=["text", "int", "pct", "eur", "pct"])
+    sheet.row(8, 1, [L["total"], Formula("SUM(B5:B7)"), Formula("SUM(C5:C7)"), Formula("SUM(D5:D7)"),
+                     Formula(safe_ratio("D8", "$D$8"))], style=["total_text", "total_int", "total_pct", "total_eur", "total_pct"])
+    headers = [L["customer"], L["customer_name"], L["revenue"], L["rank"], None, L["rank"], L["customer"],
+               L["customer_name"], L["revenue"], L["share"], L["cum"], L["cum_share"], L["cum_customers"], L["class"]]
+    for j, h in enumerate(headers, start=1):
+        if h:
+            sheet.set(first - 1, j, h, style="header")
+    total = f"SUM({rng('C')})"
+    for i, customer in enumerate(customers):
+        r = first + i
+        k = i + 1
+        sheet.row(r, 1, [
+            customer, names.get(customer, ""),
+            Formula(SalesTable.sum("revenue", customer=_criterion(f"$A{r}", customer), year="AnneeN")),
+            Formula(f"RANK(C{r},{rng('C')},0)+COUNTIF($C${first}:C{r},C{r})-1"),
+        ], style=["text", "text", "eur", "int"])
+        sheet.row(r, 6, [
+            k,
+            Formula(f"INDEX({rng('A')},MATCH(F{r},{rng('D')},0))"),
+            Formula(f"INDEX({rng('B')},MATCH(F{r},{rng('D')},0))"),
+            Formula(f"INDEX({rng('C')},MATCH(F{r},{rng('D')},0))"),
+            Formula(safe_ratio(f"I{r}", total)),
+            Formula(f"SUM($I${first}:I{r})"),
+            Formula(safe_ratio(f"K{r}", total)),
+            Formula(f"F{r}/{n}"),
+            Formula(f'IF(F{r}=1,"A",IF(L{r}<=SeuilA,"A",IF(L{r}<=SeuilB,"B","C")))'),
+        ], style=["int", "text", "text", "eur", "pct", "eur", "pct", "pct", "text"])
+    sheet.conditional_formats.append(ConditionalFormat(f"N{first}:N{last}", "cell_is", "equal", ['"A"'], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"N{first}:N{last}", "cell_is", "equal", ['"B"'], look="neutral"))
+    sheet.conditional_formats.append(ConditionalFormat(f"N{first}:N{last}", "cell_is", "equal", ['"C"'], look="bad"))
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", L["pareto"], "P4",
+        [ChartSeries(f"{q}!$I${first}:$I${last}", L["revenue"], categories=f"{q}!$G${first}:$G${last}"),
+         ChartSeries(f"{q}!$L${first}:$L${last}", L["cum_share"], secondary=True)],
+        y_format='#,##0 "€"', y2_format="0%", width_cm=22, height_cm=10))
+    sheet.widths.update({"A": 11, "B": 28, "C": 14, "D": 7, "E": 3, "F": 7, "G": 11, "H": 28, "I": 14, "J": 10,
+                         "K": 14, "L": 12, "M": 12, "N": 8})
+    sheet.heights[first - 1] = 30
+    sheet.freeze = f"A{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{first - 1}:{first - 1}", header=L["pareto"])
+    return sheet, first
+
+
+def _trend_sheet(months: list[tuple[int, int]], L: dict, months_names) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(L["trend"], tab_color="1F4E78")
+    sheet.title(L["trend"], L["trend_note"])
+    n = len(months)
+    first = 12
+    last = first + n - 1
+    sheet.row(first - 1, 1, [L["x"], L["year_col"], L["month"], "CA HT", L["trend_col"], L["ratio"], L["forecast"]],
+              style="header")
+    params = {"a": "$J$4", "b": "$J$5", "r": "$J$6"}
+    sheet.set(4, 9, L["slope"], style="label")
+    sheet.set(4, 10, formula=f"SLOPE($D${first}:$D${last},$A${first}:$A${last})", style="dec")
+    sheet.set(5, 9, L["intercept"], style="label")
+    sheet.set(5, 10, formula=f"INTERCEPT($D${first}:$D${last},$A${first}:$A${last})", style="dec")
+    sheet.set(6, 9, L["correl"], style="label")
+    sheet.set(6, 10, formula=f"CORREL($A${first}:$A${last},$D${first}:$D${last})", style="dec4")
+    for i, (year, month) in enumerate(months):
+        r = first + i
+        sheet.row(r, 1, [
+            i + 1, year, month,
+            Formula(SalesTable.sum("revenue", year=f"$B{r}", month=f"$C{r}")),
+            Formula(f"{params['a']}*A{r}+{params['b']}"),
+            Formula(safe_ratio(f"D{r}", f"E{r}")),
+            None,
+        ], style=["int", "int", "int", "eur", "eur", "dec4", "eur"])
+    # seasonal coefficients by calendar month
+    coef_top = 9
+    sheet.set(coef_top, 9, L["month"], style="header")
+    sheet.set(coef_top, 10, L["coef_raw"], style="header")
+    sheet.set(coef_top, 11, L["coef"], style="header")
+    coef_first = coef_top + 1
+    coef_last = coef_first + 11
+    for m in range(1, 13):
+        r = coef_first + m - 1
+        sheet.row(r, 9, [m, Formula(f"AVERAGEIF($C${first}:$C${last},I{r},$F${first}:$F${last})"),
+                         Formula(f"J{r}/AVERAGE($J${coef_first}:$J${coef_last})")], style=["int", "dec4", "dec4"])
+    # 12-month forecast appended below the history
+    forecast_first = last + 1
+    last_year, last_month = months[-1]
+    for h in range(12):
+        r = forecast_first + h
+        month = (last_month + h) % 12 + 1
+        year = last_year + (last_month + h) // 12
+        sheet.row(r, 1, [
+            n + h + 1, year, month, None,
+            Formula(f"{params['a']}*A{r}+{params['b']}"),
+            None,
+            Formula(f"E{r}*INDEX($K${coef_first}:$K${coef_last},C{r})"),
+        ], style=["int", "int", "int", "eur", "eur", "dec4", "eur"])
+    q = quote_sheet(sheet.name)
+    end = forecast_first + 11
+    sheet.charts.append(ChartSpec(
+        "line", L["chart_trend"], "M4",
+        [ChartSeries(f"{q}!$D${first}:$D${end}", "CA HT", categories=f"{q}!$A${first}:$A${end}"),
+         ChartSeries(f"{q}!$E${first}:$E${end}", L["trend_col"]),
+         ChartSeries(f"{q}!$G${first}:$G${end}", L["forecast"])],
+        x_title=L["x"], y_format='#,##0 "€"', width_cm=22, height_cm=10))
+    sheet.widths.update({"A": 8, "B": 8, "C": 7, "D": 14, "E": 14, "F": 12, "G": 14, "H": 3, "I": 28, "J": 16, "K": 16})
+    sheet.heights[first - 1] = 30
+    sheet.heights[coef_top] = 30
+    sheet.freeze = f"A{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{first - 1}:{first - 1}")
+    return sheet, {"first": first, "forecast_first": forecast_first, "coef_first": coef_first,
+                   "params": {"a": "J4", "b": "J5", "r": "J6"}}
+
+
+def _concentration_sheet(customers: list[str], L: dict) -> tuple[SheetPlan, int, str]:
+    sheet = SheetPlan(L["concentration"], tab_color="1F4E78")
+    sheet.title(L["concentration"], L["gini_note"])
+    n = len(customers)
+    first = 9  # row of the (0, 0) point in the sorted block
+    data_first = first + 1
+    data_last = data_first + n - 1
+    sheet.set(4, 1, L["gini"], style="label")
+    sheet.set(4, 2, formula=f"1-SUM($J${data_first}:$J${data_last})", style="pct2")
+    sheet.row(first - 1, 1, [L["customer"], L["revenue"], L["rank"], None, L["rank"], L["revenue"],
+                             L["x_share"], L["cum"], L["y_share"], L["trapeze"]], style="header")
+    sheet.set(first - 1, 4, None)
+    sheet.row(first, 5, [0, None, 0, 0, 0, None], style=["int", "eur", "pct", "eur", "pct", "dec4"])
+    rng = lambda c: f"${c}${data_first}:${c}${data_last}"  # noqa: E731
+    for i, customer in enumerate(customers):
+        r = data_first + i
+        sheet.row(r, 1, [customer, Formula(SalesTable.sum("revenue", customer=_criterion(f"$A{r}", customer), year="AnneeN")),
+                         Formula(f"RANK(B{r},{rng('B')},1)+COUNTIF($B${data_first}:B{r},B{r})-1")],
+                  style=["text", "eur", "int"])
+        sheet.row(r, 5, [
+            i + 1,
+            Formula(f"INDEX({rng('B')},MATCH(E{r},{rng('C')},0))"),
+            Formula(f"E{r}/{n}"),
+            Formula(f"SUM($F${data_first}:F{r})"),
+            Formula(safe_ratio(f"H{r}", f"SUM({rng('B')})")),
+            Formula(f"(G{r}-G{r - 1})*(I{r}+I{r - 1})"),
+        ], style=["int", "eur", "pct", "eur", "pct", "dec4"])
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "scatter", L["lorenz"], "L4",
+        [ChartSeries(f"{q}!$I${first}:$I${data_last}", L["lorenz"], categories=f"{q}!$G${first}:$G${data_last}"),
+         ChartSeries(f"{q}!$G${first}:$G${data_last}", L["equality"], categories=f"{q}!$G${first}:$G${data_last}")],
+        x_title=L["x_share"], y_title=L["y_share"], y_format="0%", width_cm=14, height_cm=12))
+    sheet.widths.update({"A": 16, "B": 14, "C": 7, "D": 3, "E": 7, "F": 14, "G": 14, "H": 14, "I": 14, "J": 16})
+    sheet.heights[first - 1] = 30
+    sheet.freeze = f"A{first}"
+    return sheet, data_first, "B4"
+
+
+def build_dashboard(sales: pd.DataFrame, targets: pd.DataFrame | None = None, *, year: int | None = None,
+                    lang: str = "fr", data_block: bool = False) -> tuple[BookPlan, DashboardLayout]:
+    """Plan the dashboard workbook for ``sales`` (canonical columns of :mod:`xlsales.io`).
+
+    Parameters
+    ----------
+    sales : DataFrame
+        Sales lines: date, customer, rep, product, quantity, unit_price, and optionally
+        customer_name, region, channel, family, unit_cost, discount, paid, invoice. Or the totals
+        of a file too large for a sheet (:func:`xlsales.bigdata.aggregate_sales`: year, month,
+        lines, …): the ``Ventes`` sheet then holds the totals, and a note says so.
+    targets : DataFrame, optional
+        Targets: rep, period ("2026-03") or year + month, target (revenue).
+    year : int, optional
+        Year analysed (N); default: the last year present in the sales.
+    lang : {"fr", "en"}
+        Language of labels and sheet names (table headers stay French).
+    data_block : bool
+        Plan the sales lines as one :class:`~xlsales.sheets.plan.DataBlock` (arrays, no cell
+        objects) for the XlsxWriter renderer: large files. Other renderers need
+        ``plan.expand_blocks()`` first.
+    """
+    if lang not in LABELS:
+        raise ValueError(f"langue inconnue : {lang!r} (fr ou en)")
+    L = LABELS[lang]
+    months_names = MONTHS_FR if lang == "fr" else MONTHS_EN
+    sales = sales.copy()
+    # totals of a file beyond Excel's row limit (xlsales.bigdata.aggregate_sales): one row per key
+    aggregated = "date" not in sales.columns and {"year", "month", "lines"} <= set(sales.columns)
+    if aggregated:
+        sales["date"] = pd.to_datetime(pd.DataFrame({"year": sales["year"], "month": sales["month"], "day": 1}))
+    else:
+        sales["date"] = pd.to_datetime(sales["date"])
+    for optional, default in (("region", ""), ("family", ""), ("customer_name", ""), ("discount", 0.0), ("unit_cost", 0.0)):
+        if optional not in sales.columns:
+            sales[optional] = default
+    year = int(year or sales["date"].dt.year.max())
+    reps = sorted(sales["rep"].astype(str).unique())
+    regions = sorted(r for r in sales["region"].astype(str).unique() if r)
+    families = sorted(f for f in sales["family"].astype(str).unique() if f)
+    customers = sorted(sales["customer"].astype(str).unique())
+    names = sales.drop_duplicates("customer").set_index(sales.drop_duplicates("customer")["customer"].astype(str))["customer_name"].astype(str).to_dict()
+    periods = sales["date"].dt.to_period("M")
+    months = [(p.year, p.month) for p in pd.period_range(periods.min(), periods.max(), freq="M")]
+    targets_frame = _targets_frame(targets, sales)
+
+    book = BookPlan(title=L["title"])
+    params, names_map = _params_sheet(year, L)
+    book.names.update(names_map)
+    note = None
+    if aggregated:
+        lines = f"{int(sales.attrs.get('lines', sales['lines'].sum())):,}".replace(",", "\u202f")
+        note = L["aggregated_note"].format(lines=lines, source=sales.attrs.get("source", "?"))
+    dashboard, rows = _dashboard_sheet(reps, regions or [""], families or [""], L, months_names, note)
+    abc, abc_first = _abc_sheet(customers, names, L)
+    trend, trend_info = _trend_sheet(months, L, months_names)
+    concentration, lorenz_first, gini_cell = _concentration_sheet(customers, L)
+    book.add(dashboard)
+    book.add(abc)
+    book.add(trend)
+    book.add(concentration)
+    book.add(params)
+    book.add(_aggregates_sheet(sales, L, data_block) if aggregated else _sales_sheet(sales, L, data_block))
+    book.add(_targets_sheet(targets_frame, L))
+    book.active = dashboard.name
+    layout = DashboardLayout(
+        year=year, reps=reps, regions=regions, families=families, customers=customers, months=months,
+        rep_rows=rows["rep"], region_rows=rows["region"], family_rows=rows["family"], month_rows=rows["month"],
+        abc_first_row=abc_first, trend_first_row=trend_info["first"], forecast_first_row=trend_info["forecast_first"],
+        coef_first_row=trend_info["coef_first"], trend_params=trend_info["params"], lorenz_first_row=lorenz_first,
+        gini_cell=gini_cell,
+    )
+    return book, layout
+
+
+def plan_for_company(company, lang: str = "fr") -> BookPlan:
+    """The dashboard of the sample company (ready-made workbook, template)."""
+    return build_dashboard(company.sales, company.targets, lang=lang)[0]
+
+
+def _targets_rows_with_period(rows: list[list]) -> list[list]:
+    """The « Objectifs » sheet keeps year and month in two columns (for SUMIFS); the targets reader
+    expects one period ("2025-03" or "2025"): merge them."""
+    if not rows:
+        return rows
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    if TARGET_HEADERS["year"] not in header or TARGET_HEADERS["month"] not in header:
+        return rows
+    y, m = header.index(TARGET_HEADERS["year"]), header.index(TARGET_HEADERS["month"])
+    keep = [j for j in range(len(header)) if j not in (y, m)]
+    merged = [[header[j] for j in keep] + ["Période"]]
+    for row in rows[1:]:
+        row = list(row) + [None] * (len(header) - len(row))
+        year, month = row[y], row[m]
+        if isinstance(year, float) and year.is_integer():
+            year = int(year)
+        if isinstance(month, float) and month.is_integer():
+            month = int(month)
+        period = None if year in (None, "") else (f"{year}-{int(month):02d}" if month not in (None, "", 0) else f"{year}")
+        merged.append([row[j] for j in keep] + [period])
+    return merged
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the generated sheets of an open dashboard workbook from its « Ventes » and « Objectifs » sheets."""
+    from .. import io as xio
+    from .live import read_input, refresh_outputs, sheet_rows
+
+    L = LABELS["fr"]
+    sales = read_input(book, L["sales"], xio.SALES)
+    names = [s.name for s in book.sheets]
+    targets = None
+    if L["targets"] in names:
+        targets = xio.read_rows(_targets_rows_with_period(sheet_rows(book, L["targets"])), xio.TARGETS,
+                                source=book.name, sheet=L["targets"])
+    year = None
+    if L["params"] in names:
+        value = book.sheets[L["params"]]["B3"].value
+        year = int(value) if isinstance(value, (int, float)) and value else None
+    plan, _ = build_dashboard(sales, targets, year=year)
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.exercises': (
+        False,
+        r'''"""Exercices pour formateurs: a student workbook and its answer key, new figures for each seed.
+
+For each topic (:data:`TOPICS`) and seed, :func:`build_exercise` plans two one-sheet workbooks that
+share every cell address:
+
+* the **student** workbook (« énoncé »): the context of a technical-sales SME in French, the work
+  to do, the data (annexes, locked) and empty answer cells (yellow, unlocked, a number validation);
+  nothing in it gives an answer away;
+* the **answer key** (« corrigé »): the same sheet whose answer cells hold native formulas of
+  Excel 2010+ / LibreOffice 7.4 (protected); its data cells are unlocked so that a trainer can try
+  other figures and watch the key follow.
+
+The figures come from :func:`xlsales.core.exercise_data.generate` (``numpy`` generator seeded by the
+seed and the topic, rounded as textbooks print them); the answer key's values are those of the
+catalogue functions (:mod:`xlsales.core`), which the tests check after LibreOffice recalculation.
+
+Entry points: :data:`TOPICS`, :func:`build_exercise`, :func:`exercise_sheets`, :func:`write_exercise`
+(``xlsales exercise TOPIC --seed N -o DIR``), :func:`plan_for_company` (the ready-made « cahier
+d'exercices »: a « Paramètres » sheet and one statement / answer-key pair per topic, seed 1) and
+:func:`refresh` (the template's button: rebuilds the pair of the topic and seed typed in
+« Paramètres »).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from ..core.exercise_data import TOPIC_KEYS, ExerciseData, generate
+from ..sheets.formats import STYLES
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    PrintSetup,
+    SheetPlan,
+    Validation,
+    col,
+    quote_sheet,
+    ref,
+)
+
+__all__ = [
+    "PARAMS_SHEET",
+    "SEED_CELL",
+    "SHEET_NAMES",
+    "TOPICS",
+    "TOPIC_CELL",
+    "ExerciseLayout",
+    "build_exercise",
+    "exercise_sheets",
+    "plan_for_company",
+    "refresh",
+    "write_exercise",
+]
+
+#: topic → French title of the exercise
+TOPICS: dict[str, str] = {
+    "facture": "Chaîne de facturation : réductions, escompte, TVA",
+    "marges": "Taux de marge, taux de marque et coefficient multiplicateur",
+    "seuil": "Seuil de rentabilité et point mort",
+    "moindres_carres": "Ajustement linéaire : moindres carrés, Mayer, points extrêmes",
+    "saisonnalite": "Coefficients saisonniers (moyennes mobiles centrées)",
+    "commissions": "Commissions : barème par tranches et par paliers",
+    "gini": "Concentration : courbe de Lorenz, indice de Gini et médiale",
+    "abc": "Classement ABC du portefeuille clients",
+    "valeur_client": "Attrition, coût d'acquisition et valeur vie client",
+}
+assert tuple(TOPICS) == TOPIC_KEYS
+
+#: topic → sheet name of the statement (the answer key adds « — corrigé »)
+SHEET_NAMES: dict[str, str] = {
+    "facture": "Facture", "marges": "Marges", "seuil": "Seuil", "moindres_carres": "Moindres carrés",
+    "saisonnalite": "Saisonnalité", "commissions": "Commissions", "gini": "Gini", "abc": "ABC",
+    "valeur_client": "Valeur client",
+}
+
+PARAMS_SHEET = "Paramètres"
+TOPIC_CELL = "B4"
+SEED_CELL = "B5"
+
+#: answer kind → style in the student workbook (empty input) and in the answer key (formula)
+_STUDENT = {"eur": "input_eur", "pct": "input_pct", "dec": "input_dec", "dec4": "input_dec", "int": "input_int",
+            "date": "input_date", "text": "input_text"}
+_KEY = {"eur": "eur", "pct": "pct2", "dec": "dec", "dec4": "dec4", "int": "int", "date": "date", "text": "text"}
+#: data kind → style: locked in the student workbook, unlocked (yellow) in the answer key
+_DATA_STUDENT = {"eur": "eur", "pct": "pct", "dec": "dec", "int": "int", "date": "date", "text": "text"}
+_DATA_KEY = {"eur": "input_eur", "pct": "input_pct", "dec": "input_dec", "int": "input_int", "date": "input_date",
+             "text": "input_text"}
+
+_WIDTH = 110  # characters per line of statement text (A4 portrait at fit-to-width)
+
+
+@dataclass
+class ExerciseLayout:
+    """Where things are on an exercise sheet (the same addresses in both workbooks).
+
+    ``data_cells`` and ``answers`` map a name to an A1 address: a figure of
+    ``data.figures`` (``"quantities[0]"`` is the first element of the list ``quantities``), and an
+    answer (``"gross"``, ``"line_amount[2]"``…). ``kinds`` gives each answer's kind (eur, pct, dec,
+    dec4, int, date, text).
+    """
+
+    topic: str
+    seed: int
+    title: str
+    data: ExerciseData
+    student_sheet: str
+    answer_sheet: str
+    data_cells: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------------
+# French text helpers
+# ------------------------------------------------------------------------------------------------
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def _eur(value: float) -> str:
+    """12 345,6 → « 12 345,60 € » (whole amounts without cents)."""
+    decimals = 0 if float(value).is_integer() else 2
+    return _number(value, decimals) + "\u00a0€"
+
+
+def _pct(rate: float) -> str:
+    text = f"{rate * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}\u00a0%"
+
+
+# ------------------------------------------------------------------------------------------------
+# One exercise sheet, written the same way for the student and for the key
+# ------------------------------------------------------------------------------------------------
+
+
+class _Sheet:
+    def __init__(self, name: str, key: bool):
+        self.key = key
+        self.plan = SheetPlan(name, role="output", tab_color="C00000" if key else "1F4E78")
+        self.row = 1
+        self.data_cells: dict[str, str] = {}
+        self.answers: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}
+        self._inputs: list[tuple[int, int, str]] = []
+
+    # text
+    def line(self, text: str, style: str = "default") -> None:
+        self.plan.set(self.row, 1, text, style=style)
+        self.row += 1
+
+    def para(self, text: str, indent: str = "") -> None:
+        for chunk in textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent)):
+            self.line(chunk)
+
+    def label(self, text: str) -> None:
+        self.line(text, "label")
+
+    def skip(self, n: int = 1) -> None:
+        self.row += n
+
+    def questions(self, items: list[str]) -> None:
+        self.label("Travail à faire")
+        for k, text in enumerate(items, start=1):
+            self.para(text, indent=f"{k}. ")
+        self.skip()
+
+    # cells
+    def header(self, r: int, c: int, titles: list[str]) -> None:
+        self.plan.row(r, c, titles, style="header")
+        self.plan.heights[r] = 30  # two lines of wrapped titles
+
+    def fixed(self, r: int, c: int, value=None, *, formula: str | None = None, style: str = "text") -> str:
+        """A cell that is the same in both workbooks (a label, a displayed copy of a figure)."""
+        self.plan.set(r, c, value, formula=formula, style=style)
+        return ref(r, c)
+
+    def given(self, name: str, r: int, c: int, value, kind: str, *, editable: bool = True) -> str:
+        """A figure of the statement."""
+        style = (_DATA_KEY if self.key and editable else _DATA_STUDENT)[kind]
+        if kind == "text":
+            style = "text"
+        self.plan.set(r, c, value, style=style)
+        self.data_cells[name] = ref(r, c)
+        return ref(r, c)
+
+    def answer(self, name: str, r: int, c: int, formula: str, kind: str) -> str:
+        """An answer: empty input cell for the student, native formula in the key."""
+        if self.key:
+            self.plan.set(r, c, formula=formula, style=_KEY[kind])
+        else:
+            self.plan.set(r, c, None, style=_STUDENT[kind])
+            self._inputs.append((r, c, kind))
+        self.answers[name] = ref(r, c)
+        self.kinds[name] = kind
+        return ref(r, c)
+
+    def labelled(self, name: str, label: str, formula: str, kind: str, *, column: int = 4) -> str:
+        """A label in column A and its answer in ``column`` on the current row."""
+        self.plan.set(self.row, 1, label, style="label")
+        address = self.answer(name, self.row, column, formula, kind)
+        self.row += 1
+        return address
+
+    def finish(self, title: str, widths: dict[str, float], landscape: bool = False) -> SheetPlan:
+        plan = self.plan
+        plan.widths.update(widths)
+        plan.freeze = "A4"
+        plan.print_setup = PrintSetup(orientation="landscape" if landscape else "portrait", fit_width=1, fit_height=0,
+                                      title_rows="1:2", header=("Corrigé — " if self.key else "Exercice — ") + title)
+        # one validation per vertical run of answer cells of the same kind (student workbook)
+        runs: list[list[tuple[int, int, str]]] = []
+        for r, c, kind in sorted(self._inputs, key=lambda t: (t[1], t[0])):
+            if runs and runs[-1][-1][1] == c and runs[-1][-1][0] == r - 1 and runs[-1][-1][2] == kind:
+                runs[-1].append((r, c, kind))
+            else:
+                runs.append([(r, c, kind)])
+        for run in runs:
+            (r1, c, kind), r2 = run[0], run[-1][0]
+            target = ref(r1, c) if r1 == r2 else f"{ref(r1, c)}:{ref(r2, c)}"
+            if kind == "text":
+                plan.validations.append(Validation(target, "list", formula1='"A,B,C"',
+                                                   prompt="Classe A, B ou C", error="Répondez A, B ou C."))
+            elif kind == "date":
+                plan.validations.append(Validation(target, "date", "greaterThanOrEqual", "1",
+                                                   prompt="Une date (jj/mm/aaaa)", error="Saisissez une date."))
+            else:
+                plan.validations.append(Validation(
+                    target, "decimal", "between", "-1000000000000", "1000000000000",
+                    prompt="Votre réponse (un taux : 12,5 % ou 0,125)", error="Saisissez un nombre."))
+        return plan
+
+
+def _subtitle(d: ExerciseData) -> str:
+    """Row 2 of an exercise sheet: it tells which exercise the sheet holds (read back by :func:`refresh`)."""
+    return f"{d.company} ({d.trade}, {d.town}) — graine {d.seed}"
+
+
+def _intro(w: _Sheet, d: ExerciseData, title: str) -> None:
+    w.line(("Corrigé — " if w.key else "Exercice — ") + title, "title")
+    w.line(_subtitle(d), "subtitle")
+    if w.key:
+        w.line("Corrigé : les réponses sont des formules. Les données en jaune peuvent être modifiées : "
+               "le corrigé se recalcule.", "note")
+    else:
+        w.line("Répondez dans les cellules jaunes (un taux se saisit 12,5 % ou 0,125) ; "
+               "les autres cellules sont protégées.", "note")
+    w.skip()
+
+
+# ------------------------------------------------------------------------------------------------
+# Topics
+# ------------------------------------------------------------------------------------------------
+
+
+def _facture(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    labels, rates = f["discount_labels"], f["discount_rates"]
+    conditions = ", ".join(f"{lab.lower()} de {_pct(r)}" for lab, r in zip(labels, rates))
+    w.label("Contexte")
+    w.para(f"L'entreprise {d.company}, spécialisée en {d.trade} à {d.town}, livre la commande de son client "
+           f"{f['customer']}. Vous établissez la facture n° {f['invoice_number']} (annexe 1).")
+    port = (f"des frais de port de {_eur(f['shipping'])} HT sont facturés" if f["shipping"] else
+            "la livraison est franco de port (aucun frais de port)")
+    escompte = (f"un escompte de {_pct(f['cash_discount'])} est accordé pour paiement comptant, calculé sur le net "
+                "commercial augmenté du port" if f["cash_discount"] else "aucun escompte n'est accordé")
+    w.para(f"Conditions commerciales : {conditions}, en cascade (chaque réduction se calcule sur le net précédent) ; "
+           f"{port} ; {escompte} ; TVA au taux de {_pct(f['vat_rate'])} sur le net financier.")
+    w.skip()
+    w.questions([
+        "Calculez le montant HT de chaque ligne et le montant brut HT de la facture.",
+        "Calculez chaque réduction commerciale, les nets successifs et le net commercial HT.",
+        "Calculez la base de l'escompte, l'escompte, le net financier HT, la TVA et le net à payer TTC.",
+    ])
+    w.label("Annexe 1 — Commande")
+    top = w.row
+    w.header(top, 1, ["Désignation", "Quantité", "Prix unitaire HT", "Montant HT"])
+    first = top + 1
+    for i, (name, q, p) in enumerate(zip(f["designations"], f["quantities"], f["unit_prices"])):
+        r = first + i
+        w.given(f"designations[{i}]", r, 1, name, "text")
+        w.given(f"quantities[{i}]", r, 2, q, "int")
+        w.given(f"unit_prices[{i}]", r, 3, p, "eur")
+        w.answer(f"line_amount[{i}]", r, 4, f"B{r}*C{r}", "eur")
+    last = first + len(f["designations"]) - 1
+    w.row = last + 2
+    w.label("Annexe 2 — Conditions")
+    rate_cells = []
+    for i, (lab, r) in enumerate(zip(labels, rates)):
+        w.fixed(w.row, 1, f"Taux de {lab.lower()}", style="label")
+        rate_cells.append(w.given(f"discount_rates[{i}]", w.row, 2, r, "pct"))
+        w.row += 1
+    w.fixed(w.row, 1, "Frais de port HT", style="label")
+    port_cell = w.given("shipping", w.row, 2, f["shipping"], "eur")
+    w.row += 1
+    w.fixed(w.row, 1, "Taux d'escompte", style="label")
+    esc_cell = w.given("cash_discount", w.row, 2, f["cash_discount"], "pct")
+    w.row += 1
+    w.fixed(w.row, 1, "Taux de TVA", style="label")
+    vat_cell = w.given("vat_rate", w.row, 2, f["vat_rate"], "pct")
+    w.row += 2
+    w.label("Facture (à compléter)")
+    w.header(w.row, 1, ["Élément", "", "Taux", "Montant"])
+    w.row += 1
+    gross = w.labelled("gross", "Montant brut HT", f"SUM(D{first}:D{last})", "eur")
+    previous = gross
+    for i, (lab, rate_cell) in enumerate(zip(labels, rate_cells)):
+        w.fixed(w.row, 3, formula=rate_cell, style="pct")
+        reduction = w.labelled(f"reduction[{i}]", lab, f"{previous}*C{w.row}", "eur")
+        name = "net_commercial" if i == len(labels) - 1 else f"net[{i}]"
+        text = "Net commercial HT" if i == len(labels) - 1 else f"Net après {lab.lower()}"
+        previous = w.labelled(name, text, f"{previous}-{reduction}", "eur")
+    net = previous
+    w.fixed(w.row, 3, formula=port_cell, style="eur")
+    port = w.labelled("shipping_line", "Frais de port HT", f"C{w.row}", "eur")
+    base = w.labelled("escompte_base", "Base de l'escompte (net commercial + port)", f"{net}+{port}", "eur")
+    w.fixed(w.row, 3, formula=esc_cell, style="pct")
+    escompte = w.labelled("escompte", "Escompte", f"{base}*C{w.row}", "eur")
+    financial = w.labelled("net_financial", "Net financier HT", f"{base}-{escompte}", "eur")
+    w.fixed(w.row, 3, formula=vat_cell, style="pct")
+    vat = w.labelled("vat", "TVA", f"{financial}*C{w.row}", "eur")
+    w.labelled("total", "Net à payer TTC", f"{financial}+{vat}", "eur")
+    return {"A": 44, "B": 12, "C": 16, "D": 16}, False
+
+
+def _marges(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) revoit les prix de son catalogue. Le taux de marge se calcule sur le "
+           "coût d'achat HT, le taux de marque sur le prix de vente HT (jamais sur le TTC). Le coefficient "
+           "multiplicateur HT est le rapport PV HT / coût d'achat HT ; le coefficient TTC, PV TTC / coût d'achat HT. "
+           f"TVA : {_pct(f['vat_rate'])}.")
+    w.skip()
+    w.questions([
+        ("Pour chaque article de l'annexe 1, calculez la marge unitaire, le taux de marge, le taux de marque, le "
+        "coefficient multiplicateur HT, le prix de vente TTC et le coefficient multiplicateur TTC."),
+        ("Pour les nouveaux articles (annexe 2), calculez le prix de vente HT qui donne le taux de marque visé, puis "
+        "la marge unitaire, le taux de marge correspondant et le prix de vente TTC."),
+    ])
+    w.fixed(w.row, 1, "Taux de TVA", style="label")
+    vat = w.given("vat_rate", w.row, 2, f["vat_rate"], "pct")
+    vat = "$" + vat[0] + "$" + vat[1:]
+    w.row += 2
+    w.label("Annexe 1 — Articles du catalogue")
+    top = w.row
+    w.header(top, 1, ["Article", "Coût d'achat HT", "Prix de vente HT", "Marge unitaire", "Taux de marge",
+                      "Taux de marque", "Coef. multiplicateur HT", "Prix de vente TTC", "Coef. multiplicateur TTC"])
+    for i, name in enumerate(f["designations"]):
+        r = top + 1 + i
+        w.given(f"designations[{i}]", r, 1, name, "text")
+        w.given(f"costs[{i}]", r, 2, f["costs"][i], "eur")
+        w.given(f"prices[{i}]", r, 3, f["prices"][i], "eur")
+        w.answer(f"margin[{i}]", r, 4, f"C{r}-B{r}", "eur")
+        w.answer(f"margin_rate[{i}]", r, 5, f"(C{r}-B{r})/B{r}", "pct")
+        w.answer(f"mark_rate[{i}]", r, 6, f"(C{r}-B{r})/C{r}", "pct")
+        w.answer(f"multiplier[{i}]", r, 7, f"C{r}/B{r}", "dec4")
+        w.answer(f"price_ttc[{i}]", r, 8, f"C{r}*(1+{vat})", "eur")
+        w.answer(f"multiplier_ttc[{i}]", r, 9, f"H{r}/B{r}", "dec4")
+    w.row = top + len(f["designations"]) + 2
+    w.label("Annexe 2 — Nouveaux articles")
+    top = w.row
+    w.header(top, 1, ["Article", "Coût d'achat HT", "Taux de marque visé", "Prix de vente HT", "Marge unitaire",
+                      "Taux de marge", "Prix de vente TTC"])
+    for i, name in enumerate(f["new_designations"]):
+        r = top + 1 + i
+        w.given(f"new_designations[{i}]", r, 1, name, "text")
+        w.given(f"new_costs[{i}]", r, 2, f["new_costs"][i], "eur")
+        w.given(f"new_mark_rates[{i}]", r, 3, f["new_mark_rates"][i], "pct")
+        w.answer(f"new_price[{i}]", r, 4, f"B{r}/(1-C{r})", "eur")
+        w.answer(f"new_margin[{i}]", r, 5, f"D{r}-B{r}", "eur")
+        w.answer(f"new_margin_rate[{i}]", r, 6, f"(D{r}-B{r})/B{r}", "pct")
+        w.answer(f"new_price_ttc[{i}]", r, 7, f"D{r}*(1+{vat})", "eur")
+    w.row = top + len(f["new_designations"]) + 1
+    return {"A": 30, **{c: 16 for c in "BCDEFGHI"}}, True
+
+
+def _serial_date_formula(start: str, days: str, per_year: str) -> str:
+    """Date of the point mort: 30-day months from ``start`` when the year has 360 days
+    (day 30 of a short month stays in it), calendar days otherwise; day reached = INT(days) + 1."""
+    months = f"INT(INT({days})/30)"
+    commercial = f"MIN(EDATE({start},{months})+MOD(INT({days}),30),EDATE({start},{months}+1)-1)"
+    return f"IF({per_year}=360,{commercial},{start}+INT({days}))"
+
+
+def _seuil(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    year = f["year"]
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) analyse son exercice {year} (du 1er janvier au 31 décembre) : chiffre "
+           f"d'affaires HT de {_eur(f['revenue'])}, charges variables de {_eur(f['variable_costs'])}, charges fixes de "
+           f"{_eur(f['fixed_costs'])}. On retient l'année commerciale de 360 jours (mois de 30 jours). Le chiffre "
+           "d'affaires mensuel réel figure en annexe 2 : l'activité n'est pas régulière (creux d'août, pic de fin "
+           "d'année).")
+    w.skip()
+    w.questions([
+        "Calculez la marge sur coût variable (MCV), le taux de MCV et le résultat.",
+        "Calculez le seuil de rentabilité, la marge de sécurité, l'indice de sécurité et le levier opérationnel.",
+        "En supposant l'activité régulière, calculez le point mort en jours et sa date.",
+        ("Avec le chiffre d'affaires mensuel réel, calculez le CA cumulé, le mois au cours duquel le seuil est "
+        "atteint, le point mort en jours (interpolation linéaire dans le mois) et sa date."),
+    ])
+    w.label("Annexe 1 — Données de l'exercice")
+    rows = [("revenue", "Chiffre d'affaires HT", f["revenue"], "eur"),
+            ("variable_costs", "Charges variables", f["variable_costs"], "eur"),
+            ("fixed_costs", "Charges fixes", f["fixed_costs"], "eur")]
+    cells = {}
+    for name, label, value, kind in rows:
+        w.fixed(w.row, 1, label, style="label")
+        cells[name] = w.given(name, w.row, 2, value, kind)
+        w.row += 1
+    w.fixed(w.row, 1, "Début de l'exercice", style="label")
+    start = w.given("start_date", w.row, 2, dt.datetime(year, 1, 1), "date", editable=False)
+    w.row += 1
+    w.fixed(w.row, 1, "Jours par an (année commerciale)", style="label")
+    per_year = w.given("days_per_year", w.row, 2, 360, "int", editable=False)
+    w.row += 2
+    ca, cv, cf = cells["revenue"], cells["variable_costs"], cells["fixed_costs"]
+    w.label("Réponses — rentabilité")
+    mcv = w.labelled("mcv", "Marge sur coût variable", f"{ca}-{cv}", "eur", column=2)
+    rate = w.labelled("mcv_rate", "Taux de MCV", f"{mcv}/{ca}", "pct", column=2)
+    result = w.labelled("result", "Résultat", f"{mcv}-{cf}", "eur", column=2)
+    sr = w.labelled("breakeven", "Seuil de rentabilité", f"{cf}/{rate}", "eur", column=2)
+    ms = w.labelled("safety_margin", "Marge de sécurité", f"{ca}-{sr}", "eur", column=2)
+    w.labelled("safety_index", "Indice de sécurité", f"{ms}/{ca}", "pct", column=2)
+    w.labelled("leverage", "Levier opérationnel", f"{mcv}/{result}", "dec", column=2)
+    w.skip()
+    w.label("Réponses — activité régulière")
+    days = w.labelled("days", "Point mort (jours)", f"{sr}/{ca}*{per_year}", "dec", column=2)
+    w.labelled("date", "Date du point mort", _serial_date_formula(start, days, per_year), "date", column=2)
+    w.skip()
+    w.label("Annexe 2 — Chiffre d'affaires mensuel réel")
+    top = w.row
+    w.header(top, 1, ["Mois", "CA du mois HT", "CA cumulé HT"])
+    first = top + 1
+    names = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre"]
+    for m in range(12):
+        r = first + m
+        w.fixed(r, 1, names[m])
+        w.given(f"monthly_revenue[{m}]", r, 2, f["monthly_revenue"][m], "eur")
+        w.answer(f"cumulative[{m}]", r, 3, f"SUM($B${first}:B{r})", "eur")
+    last = first + 11
+    w.row = last + 2
+    if w.key:
+        absolute = "$" + sr[0] + "$" + sr[1:]
+        w.plan.conditional_formats.append(ConditionalFormat(
+            f"A{first}:C{last}", "expression", look="good",
+            formula=[f"AND($C{first}>={absolute},N($C{first - 1})<{absolute})"]))
+    w.label("Réponses — activité saisonnière")
+    month = w.labelled("month_reached", "Mois au cours duquel le seuil est atteint (n°)",
+                       f"IFERROR(MATCH({sr},$C${first}:$C${last},1),0)+1", "int", column=2)
+    before = f"IF({month}=1,0,INDEX($C${first}:$C${last},{month}-1))"
+    seasonal = w.labelled("days_seasonal", "Point mort (jours)",
+                          f"({month}-1+({sr}-{before})/INDEX($B${first}:$B${last},{month}))*{per_year}/12", "dec",
+                          column=2)
+    w.labelled("date_seasonal", "Date du point mort", _serial_date_formula(start, seasonal, per_year), "date", column=2)
+    return {"A": 46, "B": 18, "C": 18}, False
+
+
+def _moindres_carres(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    n = len(f["y"])
+    unit = "milliers d'euros" if f["unit"] == "k€" else "unités"
+    years = f["years"]
+    g = (n + 1) // 2
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) suit les ventes de « {f['product']} » (en {unit}) de {years[0]} à "
+           f"{years[-1]} et veut prévoir celles de {years[-1] + 1} et {years[-1] + 2} par un ajustement linéaire "
+           "y = a x + b, x étant le rang de l'année (1 pour la première).")
+    w.skip()
+    w.questions([
+        "Calculez les moyennes x̄ et ȳ, puis complétez le tableau (écarts, produits et carrés des écarts).",
+        ("Déterminez la droite des moindres carrés (a = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)², b = ȳ − a x̄) et le coefficient "
+        "de corrélation linéaire r ; l'ajustement est-il justifié ?"),
+        (f"Déterminez la droite de Mayer (deux groupes de points consécutifs : les {g} premiers, puis les {n - g} "
+        "suivants ; quand n est impair, le premier groupe reçoit le point supplémentaire) et la droite des points "
+        "extrêmes."),
+        (f"Calculez les valeurs ajustées ŷ (moindres carrés) et prévoyez les ventes de {years[-1] + 1} et "
+        f"{years[-1] + 2}."),
+    ])
+    w.label("Annexe — Ventes et calculs")
+    top = w.row
+    w.header(top, 1, ["Année", "Rang x", "Ventes y", "x − x̄", "y − ȳ", "(x − x̄)(y − ȳ)", "(x − x̄)²", "(y − ȳ)²",
+                      "Ajustement ŷ"])
+    first, last = top + 1, top + n
+    total = last + 1
+    means = total + 2  # rows of x̄ and ȳ
+    xbar, ybar = f"$B${means}", f"$B${means + 1}"
+    a_ls, b_ls = f"$B${means + 3}", f"$B${means + 4}"
+    for i in range(n):
+        r = first + i
+        w.fixed(r, 1, years[i], style="default")
+        w.given(f"x[{i}]", r, 2, f["x"][i], "int", editable=False)
+        w.given(f"y[{i}]", r, 3, f["y"][i], "int")
+        w.answer(f"dx[{i}]", r, 4, f"B{r}-{xbar}", "dec")
+        w.answer(f"dy[{i}]", r, 5, f"C{r}-{ybar}", "dec")
+        w.answer(f"dxdy[{i}]", r, 6, f"D{r}*E{r}", "dec")
+        w.answer(f"dx2[{i}]", r, 7, f"D{r}^2", "dec")
+        w.answer(f"dy2[{i}]", r, 8, f"E{r}^2", "dec")
+        w.answer(f"fitted[{i}]", r, 9, f"{a_ls}*B{r}+{b_ls}", "dec")
+    w.fixed(total, 1, "Total", style="total_text")
+    w.answer("sum_dxdy", total, 6, f"SUM(F{first}:F{last})", "dec")
+    w.answer("sum_dx2", total, 7, f"SUM(G{first}:G{last})", "dec")
+    w.answer("sum_dy2", total, 8, f"SUM(H{first}:H{last})", "dec")
+    w.row = means
+    w.labelled("xbar", "Moyenne x̄", f"AVERAGE(B{first}:B{last})", "dec", column=2)
+    w.labelled("ybar", "Moyenne ȳ", f"AVERAGE(C{first}:C{last})", "dec", column=2)
+    w.label("Moindres carrés")
+    w.labelled("a", "Pente a", f"F{total}/G{total}", "dec4", column=2)
+    w.labelled("b", "Ordonnée à l'origine b", f"{ybar}-{a_ls}*{xbar}", "dec", column=2)
+    w.labelled("r", "Coefficient de corrélation r", f"F{total}/SQRT(G{total}*H{total})", "dec4", column=2)
+    w.label("Méthode de Mayer")
+    g1x = w.labelled("g1x", "Point moyen G1 : x̄₁", f"AVERAGE(B{first}:B{first + g - 1})", "dec", column=2)
+    g1y = w.labelled("g1y", "Point moyen G1 : ȳ₁", f"AVERAGE(C{first}:C{first + g - 1})", "dec", column=2)
+    g2x = w.labelled("g2x", "Point moyen G2 : x̄₂", f"AVERAGE(B{first + g}:B{last})", "dec", column=2)
+    g2y = w.labelled("g2y", "Point moyen G2 : ȳ₂", f"AVERAGE(C{first + g}:C{last})", "dec", column=2)
+    am = w.labelled("mayer_a", "Pente a", f"({g2y}-{g1y})/({g2x}-{g1x})", "dec4", column=2)
+    w.labelled("mayer_b", "Ordonnée à l'origine b", f"{g1y}-{am}*{g1x}", "dec", column=2)
+    w.label("Points extrêmes")
+    ae = w.labelled("extreme_a", "Pente a", f"(C{last}-C{first})/(B{last}-B{first})", "dec4", column=2)
+    w.labelled("extreme_b", "Ordonnée à l'origine b", f"C{first}-{ae}*B{first}", "dec", column=2)
+    w.label("Prévisions (moindres carrés)")
+    w.header(w.row, 1, ["Année", "Rang x", "Prévision"])
+    w.row += 1
+    for h in (1, 2):
+        w.fixed(w.row, 1, years[-1] + h, style="default")
+        w.given(f"forecast_x[{h - 1}]", w.row, 2, n + h, "int", editable=False)
+        w.answer(f"forecast[{h - 1}]", w.row, 3, f"{a_ls}*B{w.row}+{b_ls}", "dec")
+        w.row += 1
+    q = quote_sheet(w.plan.name)
+    series = [ChartSeries(f"{q}!$C${first}:$C${last}", "Ventes y", categories=f"{q}!$A${first}:$A${last}")]
+    if w.key:
+        series.append(ChartSeries(f"{q}!$I${first}:$I${last}", "Ajustement (moindres carrés)"))
+    w.plan.charts.append(ChartSpec("line", "Ventes annuelles" + (" et droite d'ajustement" if w.key else ""),
+                                   f"D{means}", series, x_title="Année", y_title=f["unit"], width_cm=16, height_cm=8))
+    return {"A": 30, "B": 14, **{c: 14 for c in "CDEFGHI"}}, True
+
+
+def _saisonnalite(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    years = f["years"]
+    y = f["y"]
+    n = len(y)
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) observe des ventes trimestrielles saisonnières (en milliers d'euros) "
+           f"de {years[0]} à {years[-1]}. Elle calcule ses coefficients saisonniers par la méthode des moyennes "
+           "mobiles centrées d'ordre 4 (modèle multiplicatif), puis établit le budget des ventes de "
+           f"{years[-1] + 1}, dont la prévision annuelle est de {_number(f['annual_forecast'], 0)} k€.")
+    w.skip()
+    w.questions([
+        ("Calculez les moyennes mobiles centrées d'ordre 4 : MMC = (½ yₜ₋₂ + yₜ₋₁ + yₜ + yₜ₊₁ + ½ yₜ₊₂) / 4, puis "
+        "les rapports y / MMC."),
+        ("Calculez le coefficient saisonnier brut de chaque trimestre (moyenne de ses rapports), puis les "
+        "coefficients normalisés (divisés par la moyenne des coefficients bruts : leur moyenne vaut 1)."),
+        "Calculez les ventes corrigées des variations saisonnières (CVS = y / coefficient).",
+        (f"Répartissez la prévision annuelle de {years[-1] + 1} entre les trimestres (budget des ventes : "
+        "prévision × coefficient / somme des coefficients)."),
+    ])
+    w.label("Annexe — Ventes trimestrielles (k€)")
+    top = w.row
+    w.header(top, 1, ["Année", "Trimestre", "Rang t", "Ventes y", "MMC", "Rapport y / MMC", "CVS"])
+    first, last = top + 1, top + n
+    coef_top = last + 3
+    cf, cl = coef_top + 1, coef_top + 4
+    for i in range(n):
+        r = first + i
+        w.fixed(r, 1, years[i // 4], style="default")
+        w.fixed(r, 2, i % 4 + 1, style="int")
+        w.fixed(r, 3, i + 1, style="int")
+        w.given(f"y[{i}]", r, 4, y[i], "int")
+        if 2 <= i < n - 2:
+            w.answer(f"mmc[{i}]", r, 5, f"(D{r - 2}/2+SUM(D{r - 1}:D{r + 1})+D{r + 2}/2)/4", "dec")
+            w.answer(f"ratio[{i}]", r, 6, f"D{r}/E{r}", "dec4")
+        else:
+            w.fixed(r, 5, None, style="dec")
+            w.fixed(r, 6, None, style="dec4")
+        w.answer(f"cvs[{i}]", r, 7, f"D{r}/INDEX($C${cf}:$C${cl},B{r})", "dec")
+    w.row = last + 2
+    w.label("Coefficients saisonniers et budget")
+    w.header(coef_top, 1, ["Trimestre", "Coefficient brut", "Coefficient normalisé", f"Budget {years[-1] + 1} (k€)"])
+    w.fixed(cl + 1, 1, "Prévision annuelle (k€)", style="label")
+    forecast = w.given("annual_forecast", cl + 1, 4, f["annual_forecast"], "dec")
+    for q in range(4):
+        r = cf + q
+        w.fixed(r, 1, f"T{q + 1}", style="text")
+        w.answer(f"raw[{q}]", r, 2, f"AVERAGEIF($B${first}:$B${last},{q + 1},$F${first}:$F${last})", "dec4")
+        w.answer(f"coef[{q}]", r, 3, f"B{r}/AVERAGE($B${cf}:$B${cl})", "dec4")
+        w.answer(f"budget[{q}]", r, 4, f"${forecast[0]}${forecast[1:]}*C{r}/SUM($C${cf}:$C${cl})", "dec")
+    w.row = cl + 3
+    q = quote_sheet(w.plan.name)
+    series = [ChartSeries(f"{q}!$D${first}:$D${last}", "Ventes", categories=f"{q}!$C${first}:$C${last}")]
+    if w.key:
+        series += [ChartSeries(f"{q}!$E${first}:$E${last}", "MMC"), ChartSeries(f"{q}!$G${first}:$G${last}", "CVS")]
+    w.plan.charts.append(ChartSpec("line", "Ventes trimestrielles" + (", MMC et CVS" if w.key else ""), f"A{cl + 3}",
+                                   series, x_title="Rang t", y_title="k€", width_cm=16, height_cm=8))
+    return {"A": 24, "B": 16, "C": 18, "D": 16, "E": 12, "F": 16, "G": 12}, False
+
+
+def _commissions(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    k = len(f["thresholds"])
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) rémunère ses technico-commerciaux par un fixe et une commission "
+           f"mensuelle sur le chiffre d'affaires HT, selon le barème de l'annexe 1. Voici le CA de {f['month']} "
+           "(annexe 2). La direction hésite entre un barème progressif par tranches et un barème par paliers.")
+    w.skip()
+    w.questions([
+        ("Barème par tranches : chaque taux s'applique à la seule part du CA comprise dans sa tranche. Calculez la "
+        "commission de chaque tranche et la commission totale de chaque commercial."),
+        ("Barème par paliers : le taux de la tranche atteinte s'applique à tout le CA. Calculez le taux appliqué et "
+        "la commission."),
+        "Calculez l'écart entre les deux barèmes (paliers − tranches).",
+    ])
+    w.label("Annexe 1 — Barème")
+    top = w.row
+    w.header(top, 1, ["Tranche", "Borne inférieure", "Borne supérieure", "Taux"])
+    gf, gl = top + 1, top + k
+    for i in range(k):
+        r = gf + i
+        w.fixed(r, 1, f"Tranche {i + 1}", style="text")
+        w.given(f"thresholds[{i}]", r, 2, f["thresholds"][i], "eur")
+        if i < k - 1:
+            w.fixed(r, 3, formula=f"B{r + 1}", style="eur")
+        else:
+            w.fixed(r, 3, "au-delà", style="text")
+        w.given(f"rates[{i}]", r, 4, f["rates"][i], "pct")
+    w.row = gl + 2
+    w.label(f"Annexe 2 — CA HT de {f['month']} et commissions")
+    top = w.row
+    headers = ["Commercial", "CA HT"] + [f"Tranche {i + 1}" for i in range(k)] + [
+        "Commission par tranches", "Taux du palier", "Commission par paliers", "Écart paliers − tranches"]
+    w.header(top, 1, headers)
+    first = top + 1
+    total_col = 3 + k
+    for j, rep in enumerate(f["reps"]):
+        r = first + j
+        w.given(f"reps[{j}]", r, 1, rep, "text")
+        w.given(f"revenue[{j}]", r, 2, f["revenue"][j], "eur")
+        for i in range(k):
+            low, rate = f"$B${gf + i}", f"$D${gf + i}"
+            part = f"MIN(B{r},$C${gf + i})-{low}" if i < k - 1 else f"B{r}-{low}"
+            w.answer(f"slice[{j}][{i}]", r, 3 + i, f"MAX(0,{part})*{rate}", "eur")
+        w.answer(f"progressive[{j}]", r, total_col, f"SUM({col(3)}{r}:{col(2 + k)}{r})", "eur")
+        w.answer(f"flat_rate[{j}]", r, total_col + 1,
+                 f"IF(B{r}<$B${gf},0,INDEX($D${gf}:$D${gl},MATCH(B{r},$B${gf}:$B${gl},1)))", "pct")
+        w.answer(f"flat[{j}]", r, total_col + 2, f"B{r}*{col(total_col + 1)}{r}", "eur")
+        w.answer(f"difference[{j}]", r, total_col + 3, f"{col(total_col + 2)}{r}-{col(total_col)}{r}", "eur")
+    last = first + len(f["reps"]) - 1
+    w.row = last + 2
+    if w.key:
+        q = quote_sheet(w.plan.name)
+        w.plan.charts.append(ChartSpec(
+            "column", "Commission par tranches et par paliers", f"A{last + 3}",
+            [ChartSeries(f"{q}!${col(total_col)}${first}:${col(total_col)}${last}", "Par tranches",
+                         categories=f"{q}!$A${first}:$A${last}"),
+             ChartSeries(f"{q}!${col(total_col + 2)}${first}:${col(total_col + 2)}${last}", "Par paliers")],
+            y_format='#,##0 "€"', width_cm=18, height_cm=8))
+    widths = {"A": 22, "B": 16, **{col(3 + i): 13 for i in range(k)}}
+    widths.update({col(total_col + i): 16 for i in range(4)})
+    return widths, True
+
+
+def _gini(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    k = len(f["counts"])
+    total_customers = sum(f["counts"])
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) a classé ses {total_customers} clients selon leur chiffre d'affaires "
+           "annuel (en milliers d'euros, annexe). Elle veut mesurer la concentration de sa clientèle : courbe de "
+           "Lorenz, indice de Gini (méthode des trapèzes) et médiale.")
+    w.skip()
+    w.questions([
+        ("Complétez le tableau : centre de classe cᵢ, masse de CA nᵢ × cᵢ, effectifs cumulés en % (xᵢ) et masses "
+        "cumulées en % (yᵢ), les classes étant rangées par CA croissant."),
+        "Calculez pour chaque classe (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), puis l'indice de Gini G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁).",
+        ("Déterminez la classe où la masse cumulée atteint 50 %, puis la médiale (valeur qui partage la masse de CA "
+        "en deux moitiés, par interpolation linéaire dans sa classe). Commentez la concentration."),
+    ])
+    w.label("Annexe — Clients par classe de CA annuel (k€)")
+    top = w.row
+    w.header(top, 1, ["Classe de CA (k€)", "Borne inférieure", "Borne supérieure", "Effectif nᵢ", "Centre cᵢ",
+                      "Masse nᵢ × cᵢ", "Effectifs cumulés xᵢ", "Masses cumulées yᵢ", "(xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁)"])
+    origin = top + 1
+    w.fixed(origin, 1, "(origine)", style="text")
+    w.fixed(origin, 7, 0, style="pct")
+    w.fixed(origin, 8, 0, style="pct")
+    first, last = origin + 1, origin + k
+    total = last + 1
+    for i in range(k):
+        r = first + i
+        lo, up = f["lower"][i], f["upper"][i]
+        w.fixed(r, 1, f"de {_number(lo, 0)} à moins de {_number(up, 0)}", style="text")
+        w.given(f"lower[{i}]", r, 2, lo, "dec")
+        w.given(f"upper[{i}]", r, 3, up, "dec")
+        w.given(f"counts[{i}]", r, 4, f["counts"][i], "int")
+        w.answer(f"centre[{i}]", r, 5, f"(B{r}+C{r})/2", "dec")
+        w.answer(f"mass[{i}]", r, 6, f"D{r}*E{r}", "dec")
+        w.answer(f"x[{i}]", r, 7, f"SUM($D${first}:D{r})/$D${total}", "pct")
+        w.answer(f"y[{i}]", r, 8, f"SUM($F${first}:F{r})/$F${total}", "pct")
+        w.answer(f"trapeze[{i}]", r, 9, f"(G{r}-G{r - 1})*(H{r}+H{r - 1})", "dec4")
+    w.fixed(total, 1, "Total", style="total_text")
+    w.answer("total_count", total, 4, f"SUM(D{first}:D{last})", "int")
+    w.answer("total_mass", total, 6, f"SUM(F{first}:F{last})", "dec")
+    w.answer("sum_trapeze", total, 9, f"SUM(I{first}:I{last})", "dec4")
+    w.row = total + 2
+    w.labelled("gini", "Indice de Gini G", f"1-I{total}", "dec4", column=2)
+    cls = w.labelled("mediale_class", "Classe de la médiale (n°)", f"IFERROR(MATCH(0.5,H{first}:H{last},1),0)+1",
+                     "int", column=2)
+    lower = f"INDEX(B{first}:B{last},{cls})"
+    upper = f"INDEX(C{first}:C{last},{cls})"
+    y_before = f"INDEX(H{origin}:H{last},{cls})"
+    y_at = f"INDEX(H{first}:H{last},{cls})"
+    w.labelled("mediale", "Médiale (k€)", f"{lower}+({upper}-{lower})*(0.5-{y_before})/({y_at}-{y_before})", "dec",
+               column=2)
+    if w.key:
+        q = quote_sheet(w.plan.name)
+        xs = f"{q}!$G${origin}:$G${last}"
+        w.plan.charts.append(ChartSpec(
+            "scatter", "Courbe de Lorenz", f"D{total + 2}",
+            [ChartSeries(f"{q}!$H${origin}:$H${last}", "Courbe de Lorenz", categories=xs),
+             ChartSeries(f"{q}!$G${origin}:$G${last}", "Égalité parfaite", categories=xs)],
+            x_title="Part cumulée des clients", y_title="Part cumulée du CA", y_format="0%", width_cm=12,
+            height_cm=10))
+    return {"A": 26, **{c: 14 for c in "BCDEFGH"}, "I": 18}, True
+
+
+def _abc(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    n = len(f["revenue"])
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) veut hiérarchiser son portefeuille de {n} clients pour organiser les "
+           "visites de ses technico-commerciaux. Méthode ABC : clients classés par CA décroissant ; classe A tant que "
+           f"la part cumulée du CA (client compris) ne dépasse pas {_pct(f['a_share'])}, classe B jusqu'à "
+           f"{_pct(f['b_share'])}, classe C au-delà. Le premier client est toujours en classe A.")
+    w.skip()
+    w.questions([
+        "Donnez le rang de chaque client (1 = plus gros CA).",
+        ("Calculez la part de chaque client dans le CA total, puis la part cumulée du CA dans l'ordre des rangs "
+        "(client compris)."),
+        "Attribuez à chaque client sa classe A, B ou C.",
+        "Complétez la synthèse par classe : nombre de clients, part des clients, CA et part du CA.",
+    ])
+    w.fixed(w.row, 1, "Seuil de la classe A", style="label")
+    a = w.given("a_share", w.row, 3, f["a_share"], "pct")
+    w.row += 1
+    w.fixed(w.row, 1, "Seuil de la classe B", style="label")
+    b = w.given("b_share", w.row, 3, f["b_share"], "pct")
+    w.row += 2
+    a, b = f"${a[0]}${a[1:]}", f"${b[0]}${b[1:]}"
+    w.label("Annexe — CA HT annuel par client")
+    top = w.row
+    w.header(top, 1, ["Code", "Client", "CA HT", "Rang", "Part du CA", "Part cumulée du CA", "Classe"])
+    first, last = top + 1, top + n
+    values = f"$C${first}:$C${last}"
+    for i in range(n):
+        r = first + i
+        w.given(f"codes[{i}]", r, 1, f["codes"][i], "text")
+        w.given(f"customers[{i}]", r, 2, f["customers"][i], "text")
+        w.given(f"revenue[{i}]", r, 3, f["revenue"][i], "eur")
+        w.answer(f"rank[{i}]", r, 4, f"RANK(C{r},{values},0)+COUNTIF($C${first}:C{r},C{r})-1", "int")
+        w.answer(f"share[{i}]", r, 5, f"C{r}/SUM({values})", "pct")
+        w.answer(f"cumulative[{i}]", r, 6, f'SUMIF($D${first}:$D${last},"<="&D{r},{values})/SUM({values})', "pct")
+        w.answer(f"class[{i}]", r, 7, f'IF(D{r}=1,"A",IF(F{r}<={a}+1E-9,"A",IF(F{r}<={b}+1E-9,"B","C")))', "text")
+    w.fixed(last + 1, 2, "Total", style="total_text")
+    w.fixed(last + 1, 3, formula=f"SUM(C{first}:C{last})", style="total_eur")
+    if w.key:
+        for letter, look in (("A", "good"), ("B", "neutral"), ("C", "bad")):
+            w.plan.conditional_formats.append(ConditionalFormat(f"G{first}:G{last}", "expression", look=look,
+                                                                formula=[f'$G{first}="{letter}"']))
+    top = last + 3
+    w.row = top - 1
+    w.label("Synthèse par classe")
+    w.header(top, 1, ["Classe", "Nombre de clients", "Part des clients", "CA HT", "Part du CA"])
+    classes = f"$G${first}:$G${last}"
+    for j, letter in enumerate("ABC"):
+        r = top + 1 + j
+        w.fixed(r, 1, letter, style="text")
+        w.answer(f"count_{letter}", r, 2, f'COUNTIF({classes},A{r})', "int")
+        w.answer(f"count_share_{letter}", r, 3, f"B{r}/{n}", "pct")
+        w.answer(f"revenue_{letter}", r, 4, f"SUMIF({classes},A{r},{values})", "eur")
+        w.answer(f"revenue_share_{letter}", r, 5, f"D{r}/SUM({values})", "pct")
+    w.row = top + 5
+    return {"A": 14, "B": 30, "C": 16, "D": 14, "E": 14, "F": 18, "G": 10}, False
+
+
+def _valeur_client(w: _Sheet, d: ExerciseData) -> tuple[dict, bool]:
+    f = d.figures
+    n = f["years"]
+    w.label("Contexte")
+    w.para(f"{d.company} ({d.trade}, {d.town}) comptait {_number(f['customers_start'], 0)} clients au 1er janvier ; "
+           f"{_number(f['customers_lost'], 0)} ont cessé d'acheter au cours de l'année. La prospection lui a coûté "
+           f"{_eur(f['acquisition_spend'])} et a apporté {_number(f['new_customers'], 0)} nouveaux clients. Un client "
+           f"fidèle rapporte une marge annuelle moyenne de {_eur(f['margin'])}, perçue en fin d'année ; le taux "
+           f"d'actualisation est de {_pct(f['discount_rate'])}. On suppose le taux de fidélisation constant.")
+    w.skip()
+    w.questions([
+        ("Calculez le taux d'attrition (clients perdus / clients en début d'année), le taux de fidélisation "
+        "r = 1 − attrition et la durée de vie moyenne d'un client (1 / attrition)."),
+        "Calculez le coût d'acquisition d'un client.",
+        (f"Complétez le tableau sur {n} ans : probabilité d'être encore client rᵗ, coefficient d'actualisation "
+        "1 / (1 + d)ᵗ, marge actualisée probable m · rᵗ / (1 + d)ᵗ et cumul."),
+        (f"Déduisez la valeur vie client sur {n} ans nette du coût d'acquisition, puis la valeur vie client à horizon "
+        "infini m · r / (1 + d − r) (avant coût d'acquisition)."),
+    ])
+    w.label("Annexe — Données")
+    cells = {}
+    for name, label, kind in (("customers_start", "Clients au 1er janvier", "int"),
+                              ("customers_lost", "Clients perdus dans l'année", "int"),
+                              ("acquisition_spend", "Dépenses de prospection", "eur"),
+                              ("new_customers", "Nouveaux clients gagnés", "int"),
+                              ("margin", "Marge annuelle par client (m)", "eur"),
+                              ("discount_rate", "Taux d'actualisation (d)", "pct")):
+        w.fixed(w.row, 1, label, style="label")
+        cells[name] = w.given(name, w.row, 2, f[name], kind)
+        w.row += 1
+    w.fixed(w.row, 1, "Horizon (années)", style="label")
+    w.given("years", w.row, 2, n, "int", editable=False)
+    w.row += 2
+    absolute = {k: f"${v[0]}${v[1:]}" for k, v in cells.items()}
+    w.label("Réponses — attrition et acquisition")
+    churn = w.labelled("churn", "Taux d'attrition", f"{cells['customers_lost']}/{cells['customers_start']}", "pct",
+                       column=2)
+    retention = w.labelled("retention", "Taux de fidélisation r", f"1-{churn}", "pct", column=2)
+    w.labelled("lifetime", "Durée de vie moyenne (années)", f"1/{churn}", "dec", column=2)
+    cac = w.labelled("cac", "Coût d'acquisition d'un client",
+                     f"{cells['acquisition_spend']}/{cells['new_customers']}", "eur", column=2)
+    w.skip()
+    w.label("Valeur vie client")
+    top = w.row
+    w.header(top, 1, ["Année t", "rᵗ", "1 / (1 + d)ᵗ", "Marge actualisée probable", "Cumul"])
+    first = top + 1
+    r_abs = f"${retention[0]}${retention[1:]}"
+    for t in range(1, n + 1):
+        r = first + t - 1
+        w.given(f"t[{t - 1}]", r, 1, t, "int", editable=False)
+        w.answer(f"survival[{t - 1}]", r, 2, f"{r_abs}^A{r}", "dec4")
+        w.answer(f"discount[{t - 1}]", r, 3, f"1/(1+{absolute['discount_rate']})^A{r}", "dec4")
+        w.answer(f"discounted[{t - 1}]", r, 4, f"{absolute['margin']}*B{r}*C{r}", "eur")
+        w.answer(f"cumulative[{t - 1}]", r, 5, f"SUM($D${first}:D{r})", "eur")
+    last = first + n - 1
+    w.row = last + 2
+    w.labelled("clv", f"Valeur vie client sur {n} ans, nette du coût d'acquisition", f"E{last}-{cac}", "eur",
+               column=5)
+    w.labelled("clv_infinite", "Valeur vie client à horizon infini (avant acquisition)",
+               f"{cells['margin']}*{retention}/(1+{cells['discount_rate']}-{retention})", "eur", column=5)
+    return {"A": 44, "B": 14, "C": 14, "D": 22, "E": 16}, False
+
+
+_BUILDERS: dict[str, Callable[[_Sheet, ExerciseData], tuple[dict, bool]]] = {
+    "facture": _facture, "marges": _marges, "seuil": _seuil, "moindres_carres": _moindres_carres,
+    "saisonnalite": _saisonnalite, "commissions": _commissions, "gini": _gini, "abc": _abc,
+    "valeur_client": _valeur_client,
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# Entry points
+# ------------------------------------------------------------------------------------------------
+
+
+def _check_topic(topic: str) -> str:
+    if topic not in TOPICS:
+        raise ValueError(f"thème inconnu : {topic!r} (thèmes : {', '.join(TOPICS)})")
+    return topic
+
+
+def exercise_sheets(topic: str, seed: int, *, student_name: str | None = None,
+                    answer_name: str | None = None) -> tuple[SheetPlan, SheetPlan, ExerciseLayout]:
+    """The statement sheet and the answer-key sheet of one exercise.
+
+    Parameters
+    ----------
+    topic : str
+        A key of :data:`TOPICS`.
+    seed : int
+        Whole number ≥ 0: the figures of :func:`xlsales.core.exercise_data.generate`.
+    student_name, answer_name : str, optional
+        Sheet names; default « <Thème> » and « <Thème> — corrigé » (:data:`SHEET_NAMES`).
+
+    Returns
+    -------
+    (SheetPlan, SheetPlan, ExerciseLayout)
+        The two sheets have the same cells except the answers: empty unlocked inputs in the first,
+        formulas in the second.
+    """
+    _check_topic(topic)
+    data = generate(topic, seed)
+    student_name = student_name or SHEET_NAMES[topic]
+    answer_name = answer_name or f"{SHEET_NAMES[topic]} — corrigé"
+    title = TOPICS[topic]
+    sheets = []
+    for name, key in ((student_name, False), (answer_name, True)):
+        writer = _Sheet(name, key)
+        _intro(writer, data, title)
+        widths, landscape = _BUILDERS[topic](writer, data)
+        sheets.append((writer, writer.finish(title, widths, landscape)))
+    (student_writer, student), (key_writer, key) = sheets
+    assert student_writer.answers == key_writer.answers and student_writer.data_cells == key_writer.data_cells
+    layout = ExerciseLayout(topic=topic, seed=data.seed, title=title, data=data, student_sheet=student_name,
+                            answer_sheet=answer_name, data_cells=dict(key_writer.data_cells),
+                            answers=dict(key_writer.answers), kinds=dict(key_writer.kinds))
+    return student, key, layout
+
+
+def build_exercise(topic: str, seed: int) -> tuple[BookPlan, BookPlan, ExerciseLayout]:
+    """Plan the student workbook and the answer key of ``topic`` for ``seed``.
+
+    Parameters
+    ----------
+    topic : str
+        A key of :data:`TOPICS` (facture, marges, seuil, moindres_carres, saisonnalite,
+        commissions, gini, abc, valeur_client).
+    seed : int
+        Whole number ≥ 0; the same seed gives the same figures (and the same files, their
+        creation time aside).
+
+    Returns
+    -------
+    (BookPlan, BookPlan, ExerciseLayout)
+        Student workbook (statement, data, empty answer cells), answer key (same cells, answers as
+        formulas) and where the data and answers are.
+    """
+    student, key, layout = exercise_sheets(topic, seed)
+    student_book = BookPlan(sheets=[student], title=f"Exercice — {layout.title}", active=student.name)
+    key_book = BookPlan(sheets=[key], title=f"Corrigé — {layout.title}", active=key.name)
+    return student_book, key_book, layout
+
+
+def exercise_file_names(topic: str, seed: int) -> tuple[str, str]:
+    """File names of the student workbook and of the answer key."""
+    return f"exercice_{topic}_graine{seed}.xlsx", f"corrige_{topic}_graine{seed}.xlsx"
+
+
+def write_exercise(topic: str, seed: int, outdir: str | os.PathLike, *, force: bool = False) -> tuple[Path, Path]:
+    """Write ``exercice_TOPIC_graineN.xlsx`` and ``corrige_TOPIC_graineN.xlsx`` into ``outdir``.
+
+    The folder is created if needed. Nothing is written when a file is already there and ``force``
+    is false (:class:`xlsales.io.OutputExistsError`); each file is written atomically.
+
+    Returns
+    -------
+    (Path, Path)
+        The student workbook and the answer key.
+    """
+    from ..io import OutputExistsError, atomic_write
+    from ..sheets.render_xlsxwriter import write_book
+
+    student_book, key_book, _ = build_exercise(topic, seed)
+    folder = Path(outdir)
+    folder.mkdir(parents=True, exist_ok=True)
+    student_name, key_name = exercise_file_names(topic, seed)
+    paths = folder / student_name, folder / key_name
+    if not force:
+        for path in paths:
+            if path.exists():
+                raise OutputExistsError(path)
+    for book, path in zip((student_book, key_book), paths):
+        atomic_write(path, lambda tmp, book=book: write_book(book, tmp), force=force)
+    return paths
+
+
+def _params_sheet(topic: str = TOPIC_KEYS[0], seed: int = 1) -> SheetPlan:
+    sheet = SheetPlan(PARAMS_SHEET, role="input", tab_color="70AD47")
+    sheet.title("Cahier d'exercices — calculs commerciaux",
+                "Énoncés (réponses dans les cellules jaunes) et corrigés en formules natives")
+    sheet.put("A4", "Thème de l'exercice à (re)construire", style="label")
+    sheet.put(TOPIC_CELL, topic, style="input_text")
+    sheet.put("A5", "Graine (nombre entier : d'autres chiffres pour chaque graine)", style="label")
+    sheet.put(SEED_CELL, seed, style="input_int")
+    sheet.validations.append(Validation(TOPIC_CELL, "list", formula1='"' + ",".join(TOPICS) + '"',
+                                        prompt="Choisissez un thème dans la liste.", error="Thème inconnu.",
+                                        allow_blank=False))
+    sheet.validations.append(Validation(SEED_CELL, "whole", "greaterThanOrEqual", "0",
+                                        prompt="Un nombre entier positif ou nul.",
+                                        error="La graine est un nombre entier positif ou nul."))
+    notes = [
+        ("Le bouton « Mettre à jour » reconstruit l'énoncé et le corrigé du thème choisi avec la graine choisie ; "
+        "les autres feuilles ne changent pas."),
+        "Distribuez la feuille d'énoncé (sans son corrigé) : les réponses se saisissent dans les cellules jaunes.",
+        ("En ligne de commande : xlsales exercise THÈME --seed N -o DOSSIER écrit l'énoncé et le corrigé en deux "
+        "classeurs séparés."),
+    ]
+    for i, text in enumerate(notes):
+        sheet.set(7 + i, 1, text, style="note")
+    top = 11
+    sheet.row(top, 1, ["Thème", "Intitulé", "Feuille de l'énoncé", "Feuille du corrigé"], style="header")
+    for i, (key, title) in enumerate(TOPICS.items(), start=1):
+        sheet.row(top + i, 1, [key, title, SHEET_NAMES[key], f"{SHEET_NAMES[key]} — corrigé"], style="text")
+    sheet.widths.update({"A": 58, "B": 60, "C": 20, "D": 26})
+    sheet.freeze = "A4"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Cahier d'exercices")
+    return sheet
+
+
+def plan_for_company(company=None) -> BookPlan:
+    """The ready-made « cahier d'exercices »: « Paramètres », then each topic's statement and
+    answer key (seed 1).
+
+    ``company`` is accepted for the common entry point of the generators (ready-made workbooks,
+    templates) and not used: exercises draw their own figures from the seed.
+    """
+    book = BookPlan(title="Cahier d'exercices — calculs commerciaux", active=PARAMS_SHEET)
+    book.add(_params_sheet())
+    for topic in TOPICS:
+        student, key, _ = exercise_sheets(topic, 1)
+        book.add(student)
+        book.add(key)
+    return book
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    return plain.replace(" ", "_").replace("-", "_")
+
+
+def topic_from_text(value) -> str:
+    """The topic typed in « Paramètres »: a key, a sheet name or a title, accents and case ignored."""
+    if value is None or str(value).strip() == "":
+        raise ValueError(f"« {PARAMS_SHEET} »!{TOPIC_CELL} : choisissez un thème ({', '.join(TOPICS)})")
+    folded = _fold(str(value))
+    for key, title in TOPICS.items():
+        if folded in (_fold(key), _fold(SHEET_NAMES[key]), _fold(title)):
+            return key
+    raise ValueError(f"« {PARAMS_SHEET} »!{TOPIC_CELL} : thème inconnu « {value} » ({', '.join(TOPICS)})")
+
+
+def seed_from_value(value) -> int:
+    """The seed typed in « Paramètres » (empty: 1)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    try:
+        number = float(str(value).replace(",", ".").strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"« {PARAMS_SHEET} »!{SEED_CELL} : la graine doit être un nombre entier (reçu « {value} »)")
+    if not number.is_integer() or number < 0:
+        raise ValueError(f"« {PARAMS_SHEET} »!{SEED_CELL} : la graine doit être un entier positif ou nul "
+                         f"(reçu « {value} »)")
+    return int(number)
+
+
+def _typed_values(book, sheet: SheetPlan, subtitle: str, addresses) -> dict[str, object]:
+    """The values in ``addresses`` of the sheet of the same name in ``book`` when it holds the same
+    exercise (same row 2), else nothing."""
+    from .live import sheet_rows
+
+    if sheet.name not in [s.name for s in book.sheets]:
+        return {}
+    rows = sheet_rows(book, sheet.name)
+
+    def value(address: str):
+        letter, r = coordinate_from_string(address)
+        c = column_index_from_string(letter)
+        return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+    if value("A2") != subtitle:
+        return {}
+    return {a: v for a in addresses if (v := value(a)) not in (None, "")}
+
+
+def refresh(book) -> list[str]:
+    """Rebuild, in an open exercise book (template button, xlwings Lite), the statement and the
+    answer key of the topic and seed typed in « Paramètres » (B4, B5).
+
+    « Paramètres » and the other topics' sheets are left as they are. When the pair already holds
+    that exercise (same topic and seed), what was typed in it is read first and put back: the
+    answers in the statement, the figures changed in the answer key. Another seed is another
+    exercise: its answer cells start empty.
+    """
+    from .live import refresh_outputs
+
+    if PARAMS_SHEET not in [s.name for s in book.sheets]:
+        raise ValueError(f"feuille « {PARAMS_SHEET} » introuvable : elle porte le thème et la graine")
+    params = book.sheets[PARAMS_SHEET]
+    topic = topic_from_text(params[TOPIC_CELL].value)
+    seed = seed_from_value(params[SEED_CELL].value)
+    student, key, layout = exercise_sheets(topic, seed)
+    subtitle = _subtitle(layout.data)
+    editable = [a for a in layout.data_cells.values() if not STYLES[key.at(a).style].locked]
+    for sheet, addresses in ((student, layout.answers.values()), (key, editable)):
+        for address, value in _typed_values(book, sheet, subtitle, addresses).items():
+            letter, r = coordinate_from_string(address)
+            c = column_index_from_string(letter)
+            sheet.set(r, c, value, style=sheet.cells[(r, c)].style)
+    plan = BookPlan(sheets=[_params_sheet(), student, key], title="Cahier d'exercices — calculs commerciaux")
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.forecast': (
+        False,
+        r'''"""Prévisions et budgets: a monthly revenue history → forecasts and budgets in live native formulas.
+
+Sheets
+------
+* « Historique » (input): month and revenue HT, pre-filled from the sales lines (one row a month).
+* « Tendance »: the three linear adjustments of the manuals side by side — least squares (SLOPE /
+  INTERCEPT), extreme points and Mayer (two groups by AVERAGE; n odd → the first group takes the
+  extra point) — with r (CORREL) and the sum of squared deviations, the fitted values and a chart.
+* « Saisonnalité »: centred moving average of order 12 and ratios y / MMC, least-squares trend and
+  ratios y / T, seasonal coefficients by both methods normalised to mean 1, deseasonalised series;
+  the same computations without the last 12 months for the accuracy check.
+* « Prévision »: the next 12 months — trend × coefficient (ratios to the trend) and the variant on
+  the moving-average coefficients — Holt-Winters and FORECAST_AUTO (values computed by Python,
+  stated so), a chart of the history and the forecasts, the FORECAST_AUTO back-test table (method
+  named in plain French) beside it, and the accuracy of each method on the last year held out
+  (MAPE by native formulas).
+* « Budget des ventes »: annual target (input) × seasonal coefficients → monthly budget in value
+  (SALES_BUDGET logic) and in quantity at an average price (input), compared with a year earlier.
+* « Approvisionnement »: per product family — Wilson Q*, lot, number of orders, period, safety stock,
+  reorder point — and the monthly stock plan (initial + deliveries − consumption) with purchases HT.
+* « Trésorerie »: cash budget — receipts TTC by payment terms, supplier payments, salaries and
+  charges, VAT collected − deductible paid the following month (credit carried forward), opening
+  balance (input), closing balance, negative balances in red.
+
+The formulas are those of :mod:`xlsales.core.forecast`, :mod:`xlsales.core.stock` and
+:mod:`xlsales.core.budget`: the tests compare every computed cell with them after LibreOffice
+recalculation. Holt-Winters and FORECAST_AUTO are not native formulas: their values are written
+when the workbook is built (or rebuilt by the template button), and the sheet says so.
+Adding months to « Historique » needs the workbook to be rebuilt (button or command): the other
+sheets are laid out for the number of months present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import io as xio
+from ..core import budget as core_budget
+from ..core._vector import excel_round
+from ..core.errors import SalesMathError
+from ..core.forecast import ets_forecast, seasonal_forecast
+from ..core.forecast_auto import forecast_auto, forecast_auto_report
+from ..sheets.formulas import safe_ratio
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = [
+    "HISTORY",
+    "SHEETS",
+    "FamilyInputs",
+    "ForecastInputs",
+    "ForecastLayout",
+    "build_forecast",
+    "monthly_history",
+    "plan_for_company",
+    "plan_from_files",
+    "read_inputs",
+    "refresh",
+]
+
+SHEETS = {
+    "history": "Historique", "trend": "Tendance", "seasonal": "Saisonnalité", "forecast": "Prévision",
+    "budget": "Budget des ventes", "supply": "Approvisionnement", "cash": "Trésorerie",
+}
+
+PERIOD = 12  #: months in a season cycle
+HOLDOUT = 12  #: months held out for the accuracy check
+MIN_MONTHS = 2 * PERIOD  #: moving-average coefficients and Holt-Winters need two full years
+HOLDOUT_MIN = HOLDOUT + MIN_MONTHS  #: the same methods fitted without the last year
+AUTO_MIN = 2 * PERIOD + 2  #: FORECAST_AUTO: 2 seasons + horizon (≥ 1) + 1
+
+MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+               "novembre", "décembre"]
+COEF_CHOICES = ("rapports à la tendance", "moyennes mobiles")
+TERMS = ("Comptant (le mois de la facture)", "30 jours fin de mois (le mois suivant)",
+         "60 jours fin de mois (2 mois après)", "90 jours fin de mois (3 mois après)")
+BEFORE = 3  #: months of history shown before the budget in « Trésorerie » (receivables, payables, VAT)
+
+#: Defaults that no input file gives (yellow cells, to adapt).
+DEFAULT_ORDER_COST = 80.0
+DEFAULT_HOLDING_RATE = 0.10
+DEFAULT_AVG_LEAD = 10.0
+DEFAULT_MAX_LEAD = 15.0
+DEFAULT_COST_RATIO = 0.7  #: purchases / sales when the sales lines carry no unit cost
+DEFAULT_PRICE = 100.0  #: average price when the history has no quantities
+
+_HIST = quote_sheet(SHEETS["history"])
+_TREND = quote_sheet(SHEETS["trend"])
+_SEAS = quote_sheet(SHEETS["seasonal"])
+_FC = quote_sheet(SHEETS["forecast"])
+_BUD = quote_sheet(SHEETS["budget"])
+_SUP = quote_sheet(SHEETS["supply"])
+_CASH = quote_sheet(SHEETS["cash"])
+
+# --- fixed positions (rows) -----------------------------------------------------------------
+HIST_HEADER, HIST_FIRST = 4, 5
+HIST_SPARE = 24  #: empty input rows below the history, for the months to come
+
+TREND_ROWS = {"a": 5, "b": 6, "r": 7, "sse": 8, "x1": 9, "y1": 10, "x2": 11, "y2": 12}
+TREND_METHOD_COLS = {"least_squares": 2, "extreme_points": 3, "mayer": 4}
+TREND_HEADER, TREND_FIRST = 15, 16
+
+COEF_HEADER, COEF_FIRST, COEF_MEAN = 4, 5, 17
+#: columns of the coefficient table: raw ratio means and normalised coefficients
+COEF_COLS = {"raw_mma": 3, "mma": 4, "raw_rt": 5, "rt": 6, "raw_mma_h": 8, "mma_h": 9, "raw_rt_h": 10, "rt_h": 11}
+LINE_ROWS = {"cvs": 5, "trend_h": 6, "cvs_h": 7}  #: lines used by the forecasts (slope in P, intercept in Q)
+OBS_HEADER, OBS_FIRST = 20, 21
+OBS_COLS = {"x": 1, "month": 2, "season": 3, "y": 4, "mma": 5, "ratio_mma": 6, "trend": 7, "ratio_rt": 8, "cvs": 9,
+            "trend_h": 11, "ratio_rt_h": 12, "cvs_h": 13}
+
+FC_HEADER, FC_FIRST, FC_TOTAL = 5, 6, 18
+FC_COLS = {"x": 1, "month": 2, "season": 3, "trend": 4, "coef": 5, "forecast": 6, "forecast_mma": 7, "ets": 8,
+           "auto": 9}
+ACC_HEADER, ACC_FIRST, ACC_MAPE, ACC_BEST = 44, 45, 57, 58
+ACC_COLS = {"x": 1, "month": 2, "actual": 3, "rt": 4, "mma": 5, "naive": 6, "ets": 7,
+            "ape_rt": 8, "ape_mma": 9, "ape_naive": 10, "ape_ets": 11}
+AUTO_ROW, AUTO_HEADER, AUTO_FIRST = 4, 8, 9
+AUTO_COL = 13  # M
+CHART_HEADER, CHART_FIRST = 61, 62
+
+BUDGET_CELLS = {"target": "B4", "choice": "B5", "price": "B6", "forecast": "B7", "gap": "B8", "gap_rate": "C8"}
+BUDGET_HEADER, BUDGET_FIRST, BUDGET_TOTAL = 10, 11, 23
+BUDGET_COLS = {"month": 1, "season": 2, "coef": 3, "share": 4, "budget": 5, "cumul": 6, "quantity": 7,
+               "last_year": 8, "growth": 9}
+
+SUPPLY_DAYS = "B4"
+SUPPLY_HEADER, SUPPLY_FIRST = 6, 7
+SUPPLY_COLS = {"family": 1, "demand": 2, "order_cost": 3, "unit_cost": 4, "holding_rate": 5, "eoq": 6, "lot": 7,
+               "orders": 8, "period_days": 9, "avg_usage": 10, "max_usage": 11, "avg_lead": 12, "max_lead": 13,
+               "safety_stock": 14, "reorder_point": 15, "initial_stock": 16}
+PLAN_BLOCKS = ("consumption", "initial", "entries", "final", "purchases")
+
+CASH_CELLS = {"opening": "B4", "vat": "B5", "charges": "B6"}
+TERMS_HEADER, TERMS_FIRST, TERMS_TOTAL = 8, 9, 13
+CASH_HEADER = 15
+CASH_FIRST_COL = 2  #: column of the first month before the budget (B)
+CASH_ROWS = {
+    "sales_ht": 17, "vat_collected": 18, "sales_ttc": 19, "purchases_ht": 20, "vat_deductible": 21,
+    "purchases_ttc": 22, "customer_receipts": 24, "other_receipts": 25, "total_receipts": 26,
+    "supplier_payments": 28, "salaries": 29, "social_charges": 30, "vat_paid": 31, "other_payments": 32,
+    "total_payments": 33, "vat_net": 35, "vat_due": 36, "vat_credit": 37, "opening": 39, "net_flow": 40,
+    "closing": 41,
+}
+CASH_LABELS = {
+    "sales_ht": "Ventes HT", "vat_collected": "TVA collectée", "sales_ttc": "Ventes TTC",
+    "purchases_ht": "Achats HT", "vat_deductible": "TVA déductible", "purchases_ttc": "Achats TTC",
+    "customer_receipts": "Encaissements clients", "other_receipts": "Autres encaissements",
+    "total_receipts": "Total des encaissements", "supplier_payments": "Paiements fournisseurs",
+    "salaries": "Salaires bruts", "social_charges": "Charges sociales", "vat_paid": "TVA décaissée (due du mois précédent)",
+    "other_payments": "Autres décaissements", "total_payments": "Total des décaissements",
+    "vat_net": "TVA collectée − déductible − crédit reporté", "vat_due": "TVA due (payée le mois suivant)",
+    "vat_credit": "Crédit de TVA reporté", "opening": "Trésorerie en début de mois",
+    "net_flow": "Encaissements − décaissements", "closing": "Trésorerie en fin de mois",
+}
+_CASH_SECTIONS = {16: "Ventes et achats", 23: "Encaissements", 27: "Décaissements", 34: "TVA", 38: "Trésorerie"}
+_CASH_TOTAL_ROWS = ("sales_ht", "vat_collected", "sales_ttc", "purchases_ht", "vat_deductible", "purchases_ttc",
+                    "customer_receipts", "other_receipts", "total_receipts", "supplier_payments", "salaries",
+                    "social_charges", "vat_paid", "other_payments", "total_payments", "net_flow")
+_CASH_INPUT_ROWS = ("salaries", "other_receipts", "other_payments")
+
+#: The history as « Historique » holds it (and as a CSV of month, revenue would): month, revenue HT.
+HISTORY = xio.Schema(
+    name="history",
+    label="historique mensuel",
+    columns=(
+        xio.Column("month", "date", True, ("Mois", "période", "date", "month")),
+        xio.Column("revenue", "number", True, ("CA HT", "chiffre d'affaires HT", "chiffre d'affaires", "CA", "ventes",
+                                               "revenue"), minimum=0, fixed=True),
+    ),
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs typed on the computed sheets
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class FamilyInputs:
+    """One row of the Wilson table of « Approvisionnement » (what the user may type)."""
+
+    name: str
+    demand: float  #: annual demand, units
+    unit_cost: float  #: unit purchase cost HT
+    max_usage: float  #: maximum usage per day, units
+    order_cost: float = DEFAULT_ORDER_COST
+    holding_rate: float = DEFAULT_HOLDING_RATE
+    avg_lead: float = DEFAULT_AVG_LEAD  #: days
+    max_lead: float = DEFAULT_MAX_LEAD  #: days
+    initial_stock: float | None = None  #: default: safety stock + half a lot, rounded
+
+
+@dataclass
+class ForecastInputs:
+    """Everything a user types on the computed sheets; ``None`` = the default drawn from the data.
+
+    Monthly amounts are keyed by month (``"2026-03"``), so that they stay on their month when the
+    workbook is rebuilt with more history; a month not in the dict gets the default.
+    """
+
+    annual_target: float | None = None  #: default: the 12-month forecast, rounded to 100 €
+    coefficients: str = COEF_CHOICES[0]
+    average_price: float | None = None  #: default: revenue / quantity of the last 12 months
+    days_per_year: float = 360.0
+    families: list[FamilyInputs] | None = None  #: default: one row per product family of the sales
+    opening_balance: float = 0.0
+    vat_rate: float = 0.2
+    charge_rate: float = 0.42
+    customer_shares: tuple[float, float, float, float] = (0.2, 0.5, 0.3, 0.0)
+    supplier_shares: tuple[float, float, float, float] = (0.0, 0.5, 0.5, 0.0)
+    purchases_before: dict[str, float] = field(default_factory=dict)  #: default: cost of the sales of the month
+    salaries: dict[str, float] = field(default_factory=dict)
+    salary: float | None = None  #: monthly salaries for months not in ``salaries`` (default: the reps' fixed pay / 12)
+    other_receipts: dict[str, float] = field(default_factory=dict)
+    other_payments: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ForecastLayout:
+    """What was laid out, for tests and for reading the workbook back."""
+
+    months: list[dt.date]  #: history months
+    revenue: np.ndarray
+    future: list[dt.date]  #: the 12 months forecast and budgeted
+    before: list[dt.date]  #: the months shown before the budget in « Trésorerie »
+    holdout: bool  #: the accuracy check on the last year is laid out
+    ets: np.ndarray | None
+    ets_holdout: np.ndarray | None
+    auto: np.ndarray | None
+    auto_horizon: int | None
+    report: list | None
+    notes: list[str]
+    inputs: ForecastInputs  #: with every default filled in
+    families: list[str]
+    supply_blocks: dict[str, int]  #: block → first data row
+    purchases_total_row: int
+
+    @property
+    def n(self) -> int:
+        return len(self.months)
+
+
+# ------------------------------------------------------------------------------------------------
+# history
+# ------------------------------------------------------------------------------------------------
+
+def _key(day) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_label(day) -> str:
+    """A month as the column headers show it: « janv. 2026 »."""
+    return f"{MONTHS_SHORT[day.month - 1]} {day.year}"
+
+
+def _line_revenue(sales: pd.DataFrame) -> np.ndarray:
+    if "revenue" in sales.columns:
+        return pd.to_numeric(sales["revenue"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    discount = sales["discount"].fillna(0.0) if "discount" in sales.columns else 0.0
+    return excel_round(sales["quantity"].astype(float) * sales["unit_price"].astype(float) * (1 - discount))
+
+
+def _line_cost(sales: pd.DataFrame) -> np.ndarray | None:
+    if "unit_cost" not in sales.columns or sales["unit_cost"].isna().all():
+        return None
+    return excel_round(sales["quantity"].astype(float) * sales["unit_cost"].fillna(0.0).astype(float))
+
+
+def _months_range(periods: pd.Series, year: int | None) -> pd.PeriodIndex:
+    """The months of the history: all of them, or up to December before the budgeted ``year``."""
+    first, last = periods.min(), periods.max()
+    if year is not None:
+        end = pd.Period(f"{int(year) - 1}-12", freq="M")
+        if end < first:
+            raise ValueError(f"aucune donnée avant {year} : l'historique commence en {first.strftime('%m/%Y')}")
+        if end > last:
+            raise ValueError(f"le budget {year} demande l'historique jusqu'en décembre {int(year) - 1} : "
+                             f"les données s'arrêtent en {last.strftime('%m/%Y')}")
+        last = end
+    return pd.period_range(first, last, freq="M")
+
+
+def monthly_history(sales: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Monthly revenue HT of the sales lines: ``month`` (first day), ``revenue`` (to the cent).
+
+    Parameters
+    ----------
+    sales : DataFrame
+        Sales lines (:func:`xlsales.io.read_sales`): date and revenue (or quantity, unit_price,
+        discount).
+    year : int, optional
+        The year budgeted: the history stops in December of the year before. Default: up to the
+        last month with sales. Months without sales inside the range count 0.
+    """
+    if sales is None or len(sales) == 0:
+        raise ValueError("aucune ligne de ventes : impossible de constituer l'historique mensuel")
+    periods = pd.to_datetime(sales["date"]).dt.to_period("M")
+    months = _months_range(periods, year)
+    totals = pd.Series(_line_revenue(sales), index=periods.to_numpy()).groupby(level=0).sum()
+    totals = totals.reindex(months, fill_value=0.0)
+    return pd.DataFrame({"month": months.to_timestamp(), "revenue": excel_round(totals.to_numpy(), 2)})
+
+
+def _normalise_history(history: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """A history frame (month, revenue), sorted, one row a month, cut at December before ``year``."""
+    frame = history.rename(columns={c: c.lower() for c in history.columns})
+    if "month" not in frame.columns or "revenue" not in frame.columns:
+        raise ValueError("l'historique doit avoir les colonnes « Mois » (month) et « CA HT » (revenue)")
+    periods = pd.to_datetime(frame["month"]).dt.to_period("M")
+    if periods.duplicated().any():
+        twice = periods[periods.duplicated()].iloc[0]
+        raise ValueError(f"le mois {twice.strftime('%m/%Y')} figure deux fois dans l'historique")
+    values = pd.Series(frame["revenue"].astype(float).to_numpy(), index=periods.to_numpy()).sort_index()
+    months = _months_range(periods, year)
+    missing = [p for p in months if p not in values.index]
+    if missing:
+        raise ValueError(f"mois manquant dans l'historique : {missing[0].strftime('%m/%Y')} "
+                         "(un mois sans vente s'écrit 0)")
+    values = values.reindex(months)
+    return pd.DataFrame({"month": months.to_timestamp(), "revenue": values.to_numpy(dtype=float)})
+
+
+# ------------------------------------------------------------------------------------------------
+# defaults drawn from the data
+# ------------------------------------------------------------------------------------------------
+
+def _ceil2(x: float) -> float:
+    return math.ceil(round(x * 100, 6)) / 100
+
+
+def _family_defaults(name: str, quantities: np.ndarray, unit_cost: float, days: float) -> FamilyInputs:
+    """One family's Wilson inputs from its last 12 monthly quantities."""
+    demand = float(excel_round(quantities.sum(), 0))
+    max_usage = max(_ceil2(float(quantities.max()) / 30.0), _ceil2(demand / days))
+    fam = FamilyInputs(name=name, demand=demand, unit_cost=float(excel_round(unit_cost, 2)), max_usage=max_usage)
+    p = core_budget.procurement(fam.demand, fam.order_cost, fam.unit_cost, fam.holding_rate, fam.max_usage,
+                                fam.avg_lead, fam.max_lead, days)
+    fam.initial_stock = float(excel_round(p["safety_stock"] + p["lot"] / 2, 0))
+    return fam
+
+
+def _default_families(sales: pd.DataFrame | None, last12: list[dt.date], revenue12: float, price: float,
+                      days: float) -> list[FamilyInputs]:
+    if sales is None:
+        quantities = np.array([revenue12 / 12 / price] * 12)
+        return [_family_defaults("Ensemble des produits", quantities, price * DEFAULT_COST_RATIO, days)]
+    frame = sales.copy()
+    frame["period"] = pd.to_datetime(frame["date"]).dt.to_period("M")
+    keep = {pd.Period(d, freq="M") for d in last12}
+    frame = frame[frame["period"].isin(keep)]
+    if "family" not in frame.columns or frame["family"].isna().all():
+        frame["family"] = "Ensemble des produits"
+    frame["family"] = frame["family"].fillna("(sans famille)").astype(str)
+    revenue = _line_revenue(frame)
+    cost = _line_cost(frame)
+    frame = frame.assign(_rev=revenue, _cost=cost if cost is not None else revenue * DEFAULT_COST_RATIO)
+    out = []
+    months = pd.PeriodIndex(sorted(keep), freq="M")
+    for name, group in frame.groupby("family", sort=True):
+        qty = group.groupby("period")["quantity"].sum().reindex(months, fill_value=0.0).to_numpy(dtype=float)
+        total_q = qty.sum()
+        if total_q <= 0:
+            continue
+        unit_cost = group["_cost"].sum() / total_q
+        if unit_cost <= 0:
+            unit_cost = group["_rev"].sum() / total_q
+        out.append(_family_defaults(str(name), qty, unit_cost if unit_cost > 0 else price, days))
+    if not out:
+        raise ValueError("aucune quantité vendue sur les 12 derniers mois : approvisionnement impossible à estimer")
+    return out
+
+
+def _complete_inputs(inputs: ForecastInputs, months: list[dt.date], revenue: np.ndarray, future: list[dt.date],
+                     before: list[dt.date], forecast_total: float, sales: pd.DataFrame | None,
+                     reps: pd.DataFrame | None) -> ForecastInputs:
+    """The inputs with every ``None`` replaced by its default drawn from the data."""
+    inp = replace(inputs, purchases_before=dict(inputs.purchases_before), salaries=dict(inputs.salaries),
+                  other_receipts=dict(inputs.other_receipts), other_payments=dict(inputs.other_payments))
+    last12 = months[-PERIOD:]
+    revenue12 = float(revenue[-PERIOD:].sum())
+    quantity12 = None
+    if sales is not None:
+        periods = pd.to_datetime(sales["date"]).dt.to_period("M")
+        keep = periods.isin({pd.Period(d, freq="M") for d in last12})
+        quantity12 = float(sales.loc[keep, "quantity"].sum())
+    if inp.annual_target is None:
+        inp.annual_target = float(excel_round(forecast_total, -2))
+    if inp.average_price is None:
+        inp.average_price = (float(excel_round(revenue12 / quantity12, 2)) if quantity12 else DEFAULT_PRICE)
+    if inp.coefficients not in COEF_CHOICES:
+        inp.coefficients = COEF_CHOICES[0]
+    if inp.families is None:
+        inp.families = _default_families(sales, last12, revenue12, inp.average_price, inp.days_per_year)
+    else:
+        inp.families = [replace(f) for f in inp.families]
+    for fam in inp.families:
+        if fam.initial_stock is None:
+            fam.initial_stock = _family_defaults(fam.name, np.full(12, fam.demand / 12), fam.unit_cost,
+                                                 inp.days_per_year).initial_stock
+    if inp.salary is None:
+        inp.salary = 0.0
+        if reps is not None and "base_salary" in reps.columns:
+            inp.salary = float(excel_round(pd.to_numeric(reps["base_salary"], errors="coerce").fillna(0).sum() / 12, 2))
+    cost_by_month: dict[str, float] = {}
+    if sales is not None:
+        cost = _line_cost(sales)
+        periods = pd.to_datetime(sales["date"]).dt.to_period("M")
+        amounts = cost if cost is not None else _line_revenue(sales) * DEFAULT_COST_RATIO
+        sums = pd.Series(amounts, index=periods.to_numpy()).groupby(level=0).sum()
+        cost_by_month = {str(p): float(excel_round(v, 2)) for p, v in sums.items()}
+    by_month = dict(zip((_key(m) for m in months), revenue))
+    for day in before:
+        k = _key(day)
+        if k not in inp.purchases_before:
+            default = cost_by_month.get(k) if sales is not None else None
+            inp.purchases_before[k] = (default if default is not None
+                                       else float(excel_round(by_month.get(k, 0.0) * DEFAULT_COST_RATIO, 2)))
+    for day in future:
+        k = _key(day)
+        inp.salaries.setdefault(k, inp.salary)
+        inp.other_receipts.setdefault(k, 0.0)
+        inp.other_payments.setdefault(k, 0.0)
+    return inp
+
+
+# ------------------------------------------------------------------------------------------------
+# sheets
+# ------------------------------------------------------------------------------------------------
+
+def _history_sheet(months: list[dt.date], revenue: np.ndarray, from_sales: bool) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["history"], role="input", tab_color="70AD47")
+    sheet.title("Historique du chiffre d'affaires mensuel",
+                "Cellules jaunes : un mois par ligne (1er du mois) et son CA HT. Après l'ajout de mois, "
+                "bouton « Mettre à jour » (ou nouvelle génération) pour prolonger les autres feuilles.")
+    if from_sales:
+        sheet.set(3, 1, "Pré-rempli avec la somme des lignes de ventes du mois (CA HT = ARRONDI(quantité × PU HT × "
+                        "(1 − remise) ; 2)).", style="note")
+    sheet.row(HIST_HEADER, 1, ["Mois", "CA HT"], style="header")
+    n = len(months)
+    for i, (day, value) in enumerate(zip(months, revenue)):
+        sheet.set(HIST_FIRST + i, 1, day, style="input_date")
+        sheet.set(HIST_FIRST + i, 2, float(value), style="input_eur")
+    last_input = HIST_FIRST + n + HIST_SPARE - 1
+    for r in range(HIST_FIRST + n, last_input + 1):
+        sheet.set(r, 1, None, style="input_date")
+        sheet.set(r, 2, None, style="input_eur")
+    sheet.validations.append(Validation(f"A{HIST_FIRST}:A{last_input}", "date", "between", "1", "2958465",
+                                        prompt="Premier jour du mois (ex. 01/03/2025)", error="Une date est attendue."))
+    sheet.validations.append(Validation(f"B{HIST_FIRST}:B{last_input}", "decimal", "greaterThanOrEqual", "0",
+                                        prompt="CA HT du mois (€)", error="Un montant positif ou nul est attendu."))
+    sheet.widths.update({"A": 14, "B": 18})
+    sheet.freeze = f"A{HIST_FIRST}"
+    sheet.print_setup = PrintSetup(orientation="portrait", title_rows=f"{HIST_HEADER}:{HIST_HEADER}",
+                                   header="Historique des ventes")
+    return sheet
+
+
+def _hist_ref(i: int, column: str = "B") -> str:
+    """Historique cell of observation i (0-based)."""
+    return f"{_HIST}!${column}${HIST_FIRST + i}"
+
+
+def _trend_sheet(months: list[dt.date]) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["trend"], tab_color="1F4E78")
+    n = len(months)
+    g = (n + 1) // 2
+    sheet.title("Tendance : trois ajustements linéaires y = a·x + b",
+                "Rang x = 1 … n. Moindres carrés : PENTE / ORDONNEE.ORIGINE ; points extrêmes : la droite du premier "
+                "et du dernier point ; Mayer : la droite des points moyens de deux groupes consécutifs.")
+    first, last = TREND_FIRST, TREND_FIRST + n - 1
+    X, Y = f"$A${first}:$A${last}", f"$C${first}:$C${last}"
+    sheet.row(4, 1, ["", "Moindres carrés", "Points extrêmes", "Mayer (double moyenne)"], style="header")
+    labels = {"a": "Pente a", "b": "Ordonnée à l'origine b", "r": "Coefficient de corrélation r (COEFFICIENT.CORRELATION)",
+              "sse": "Somme des carrés des écarts", "x1": "x̄₁ (premier point / groupe 1)", "y1": "ȳ₁",
+              "x2": "x̄₂ (dernier point / groupe 2)", "y2": "ȳ₂"}
+    for key, r in TREND_ROWS.items():
+        sheet.set(r, 1, labels[key], style="label")
+    b, c, d = TREND_METHOD_COLS["least_squares"], TREND_METHOD_COLS["extreme_points"], TREND_METHOD_COLS["mayer"]
+    R = TREND_ROWS
+    sheet.set(R["a"], b, formula=f"SLOPE({Y},{X})", style="dec")
+    sheet.set(R["b"], b, formula=f"INTERCEPT({Y},{X})", style="dec")
+    points = {c: (f"$A${first}", f"$C${first}", f"$A${last}", f"$C${last}"),
+              d: (f"AVERAGE($A${first}:$A${first + g - 1})", f"AVERAGE($C${first}:$C${first + g - 1})",
+                  f"AVERAGE($A${first + g}:$A${last})", f"AVERAGE($C${first + g}:$C${last})")}
+    for j, (x1, y1, x2, y2) in points.items():
+        L = col(j)
+        sheet.set(R["x1"], j, formula=x1, style="dec")
+        sheet.set(R["y1"], j, formula=y1, style="eur")
+        sheet.set(R["x2"], j, formula=x2, style="dec")
+        sheet.set(R["y2"], j, formula=y2, style="eur")
+        sheet.set(R["a"], j, formula=f"({L}{R['y2']}-{L}{R['y1']})/({L}{R['x2']}-{L}{R['x1']})", style="dec")
+        sheet.set(R["b"], j, formula=f"{L}{R['y1']}-{L}{R['a']}*{L}{R['x1']}", style="dec")
+    for j, fit in ((b, "D"), (c, "E"), (d, "F")):
+        sheet.set(R["r"], j, formula=f'IFERROR(CORREL({X},{Y}),"")', style="dec4")  # constant data: no r
+        sheet.set(R["sse"], j, formula=f"SUMXMY2({Y},${fit}${first}:${fit}${last})", style="eur0")
+    sheet.set(13, 1, f"Mayer : groupe 1 = rangs 1 à {g}, groupe 2 = rangs {g + 1} à {n}"
+                     + (" (n impair : le premier groupe prend le point supplémentaire)." if n % 2 else "."),
+              style="note")
+    sheet.row(TREND_HEADER, 1, ["Rang x", "Mois", "CA HT", "Moindres carrés", "Points extrêmes", "Mayer"],
+              style="header")
+    for i in range(n):
+        r = first + i
+        sheet.row(r, 1, [
+            i + 1, Formula(f"={_hist_ref(i, 'A')}"), Formula(f"={_hist_ref(i)}"),
+            Formula(f"$B${R['a']}*A{r}+$B${R['b']}"), Formula(f"$C${R['a']}*A{r}+$C${R['b']}"),
+            Formula(f"$D${R['a']}*A{r}+$D${R['b']}"),
+        ], style=["int", "month", "eur", "eur", "eur", "eur"])
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "line", "CA HT mensuel et droites de tendance", "H4",
+        [ChartSeries(f"{q}!$C${first}:$C${last}", "CA HT", categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!$D${first}:$D${last}", "Moindres carrés"),
+         ChartSeries(f"{q}!$E${first}:$E${last}", "Points extrêmes"),
+         ChartSeries(f"{q}!$F${first}:$F${last}", "Mayer")],
+        x_title=f"Rang x (1 = {month_label(months[0])})", y_format='#,##0 "€"', width_cm=20, height_cm=10))
+    sheet.widths.update({"A": 46, "B": 16, "C": 16, "D": 16, "E": 16, "F": 16, "G": 3})
+    sheet.freeze = f"A{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{TREND_HEADER}:{TREND_HEADER}",
+                                   header="Tendance")
+    return sheet
+
+
+def _season_names(first_month: int) -> list[str]:
+    return [MONTH_NAMES[(first_month - 1 + j) % 12] for j in range(PERIOD)]
+
+
+def _seasonal_sheet(n: int, first_month: int, holdout: bool) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["seasonal"], tab_color="1F4E78")
+    sheet.title("Coefficients saisonniers",
+                "Moyennes mobiles centrées d'ordre 12 (½yₜ₋₆ + yₜ₋₅ + … + yₜ₊₅ + ½yₜ₊₆) / 12 et rapports y / MMC ; "
+                "rapports à la tendance des moindres carrés y / T ; coefficient = moyenne des rapports de la saison, "
+                "normalisée (moyenne des 12 coefficients = 1).")
+    first, last = OBS_FIRST, OBS_FIRST + n - 1
+    C = OBS_COLS
+    K = COEF_COLS
+    rng = lambda key, end=last: f"${col(C[key])}${first}:${col(C[key])}${end}"
+    season_rng = lambda end=last: rng("season", end)
+    headers = {1: "Saison", 2: "Mois", K["raw_mma"]: "Rapport moyen y / MMC", K["mma"]: "Coefficient (moyennes mobiles)",
+               K["raw_rt"]: "Rapport moyen y / tendance", K["rt"]: "Coefficient (rapports à la tendance)"}
+    if holdout:
+        headers.update({K["raw_mma_h"]: "y / MMC sans la dernière année", K["mma_h"]: "Coefficient MMC sans la dernière année",
+                        K["raw_rt_h"]: "y / tendance sans la dernière année",
+                        K["rt_h"]: "Coefficient tendance sans la dernière année"})
+    for j, h in headers.items():
+        sheet.set(COEF_HEADER, j, h, style="header")
+    sheet.heights[COEF_HEADER] = 45
+    train_end = first + n - HOLDOUT - 1  # last observation row without the held-out year
+    mma_train_end = train_end - PERIOD // 2  # last row whose MMC uses no held-out value
+    names = _season_names(first_month)
+    coef_rng = lambda key: f"${col(K[key])}${COEF_FIRST}:${col(K[key])}${COEF_FIRST + PERIOD - 1}"
+    for j in range(PERIOD):
+        r = COEF_FIRST + j
+        sheet.set(r, 1, j + 1, style="int")
+        sheet.set(r, 2, names[j], style="text")
+        sheet.set(r, K["raw_mma"], formula=f"AVERAGEIF({season_rng()},$A{r},{rng('ratio_mma')})", style="dec4")
+        sheet.set(r, K["mma"], formula=f"{col(K['raw_mma'])}{r}/AVERAGE({coef_rng('raw_mma')})", style="dec4")
+        sheet.set(r, K["raw_rt"], formula=f"AVERAGEIF({season_rng()},$A{r},{rng('ratio_rt')})", style="dec4")
+        sheet.set(r, K["rt"], formula=f"{col(K['raw_rt'])}{r}/AVERAGE({coef_rng('raw_rt')})", style="dec4")
+        if holdout:
+            sheet.set(r, K["raw_mma_h"], style="dec4",
+                      formula=f"AVERAGEIF({season_rng(mma_train_end)},$A{r},{rng('ratio_mma', mma_train_end)})")
+            sheet.set(r, K["mma_h"], formula=f"{col(K['raw_mma_h'])}{r}/AVERAGE({coef_rng('raw_mma_h')})", style="dec4")
+            sheet.set(r, K["raw_rt_h"], style="dec4",
+                      formula=f"AVERAGEIF({season_rng(train_end)},$A{r},{rng('ratio_rt_h', train_end)})")
+            sheet.set(r, K["rt_h"], formula=f"{col(K['raw_rt_h'])}{r}/AVERAGE({coef_rng('raw_rt_h')})", style="dec4")
+    sheet.set(COEF_MEAN, 1, "Moyenne", style="total_text")
+    sheet.set(COEF_MEAN, 2, None, style="total_text")
+    for key, j in K.items():
+        if holdout or not key.endswith("_h"):
+            sheet.set(COEF_MEAN, j, formula=f"AVERAGE({coef_rng(key)})", style="dec4")
+
+    # the lines the forecasts use
+    sheet.row(4, 15, ["Droites utilisées par les prévisions", "Pente a", "Ordonnée à l'origine b"], style="header")
+    x_all, x_train = rng("x"), rng("x", train_end)
+    lines = {"cvs": ("CVS (coefficients MMC), toute la période", rng("cvs"), x_all)}
+    if holdout:
+        lines["trend_h"] = ("CA HT sans la dernière année (moindres carrés)", rng("y", train_end), x_train)
+        lines["cvs_h"] = ("CVS sans la dernière année (coefficients MMC sans la dernière année)", rng("cvs_h", train_end),
+                          x_train)
+    for key, (label, ys, xs) in lines.items():
+        r = LINE_ROWS[key]
+        sheet.set(r, 15, label, style="text")
+        sheet.set(r, 16, formula=f"SLOPE({ys},{xs})", style="dec")
+        sheet.set(r, 17, formula=f"INTERCEPT({ys},{xs})", style="dec")
+
+    # one row per observation
+    obs_headers = {C["x"]: "Rang x", C["month"]: "Mois", C["season"]: "Saison", C["y"]: "CA HT", C["mma"]: "MMC 12",
+                   C["ratio_mma"]: "y / MMC", C["trend"]: "Tendance (moindres carrés)", C["ratio_rt"]: "y / tendance",
+                   C["cvs"]: "CVS = y / coefficient MMC"}
+    if holdout:
+        obs_headers.update({C["trend_h"]: "Tendance sans la dernière année", C["ratio_rt_h"]: "y / tendance sans la dernière année",
+                            C["cvs_h"]: "CVS sans la dernière année"})
+    for j, h in obs_headers.items():
+        sheet.set(OBS_HEADER, j, h, style="header")
+    sheet.heights[OBS_HEADER] = 45
+    sheet.set(OBS_HEADER - 1, 1, "Calculs par mois", style="label")
+    half = PERIOD // 2
+    y = col(C["y"])
+    for i in range(n):
+        r = first + i
+        t = i + 1
+        sheet.set(r, C["x"], t, style="int")
+        sheet.set(r, C["month"], formula=f"={_hist_ref(i, 'A')}", style="month")
+        sheet.set(r, C["season"], i % PERIOD + 1, style="int")
+        sheet.set(r, C["y"], formula=f"={_hist_ref(i)}", style="eur")
+        if half < t <= n - half:
+            sheet.set(r, C["mma"], style="eur",
+                      formula=f"(SUM({y}{r - half}:{y}{r + half})-({y}{r - half}+{y}{r + half})/2)/{PERIOD}")
+            sheet.set(r, C["ratio_mma"], formula=f"{y}{r}/{col(C['mma'])}{r}", style="dec4")
+        sheet.set(r, C["trend"], formula=f"{_TREND}!$B${TREND_ROWS['a']}*A{r}+{_TREND}!$B${TREND_ROWS['b']}", style="eur")
+        sheet.set(r, C["ratio_rt"], formula=f"{y}{r}/{col(C['trend'])}{r}", style="dec4")
+        sheet.set(r, C["cvs"], formula=f"{y}{r}/INDEX({coef_rng('mma')},{col(C['season'])}{r})", style="eur")
+        if holdout and r <= train_end:
+            sheet.set(r, C["trend_h"], formula=f"$P${LINE_ROWS['trend_h']}*A{r}+$Q${LINE_ROWS['trend_h']}", style="eur")
+            sheet.set(r, C["ratio_rt_h"], formula=f"{y}{r}/{col(C['trend_h'])}{r}", style="dec4")
+            sheet.set(r, C["cvs_h"], formula=f"{y}{r}/INDEX({coef_rng('mma_h')},{col(C['season'])}{r})", style="eur")
+    q = quote_sheet(sheet.name)
+    end = COEF_FIRST + PERIOD - 1
+    sheet.charts.append(ChartSpec(
+        "column", "Coefficients saisonniers", "O9",
+        [ChartSeries(f"{q}!$D${COEF_FIRST}:$D${end}", "Moyennes mobiles", categories=f"{q}!$B${COEF_FIRST}:$B${end}"),
+         ChartSeries(f"{q}!$F${COEF_FIRST}:$F${end}", "Rapports à la tendance")],
+        y_format="0.00", width_cm=16, height_cm=8))
+    sheet.widths.update({"A": 8, "B": 12, **{col(j): 14 for j in range(3, 14)}, "G": 14 if holdout else 3,
+                         "J": 14 if holdout else 3, "N": 3, "O": 44, "P": 13, "Q": 15})
+    sheet.freeze = "C5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{OBS_HEADER}:{OBS_HEADER}",
+                                   header="Coefficients saisonniers")
+    return sheet
+
+
+def _pct_fr(value: float) -> str:
+    return f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _forecast_sheet(n: int, months: list[dt.date], future: list[dt.date], holdout: bool, ets, ets_holdout, auto,
+                    auto_horizon, report, notes: list[str]) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["forecast"], tab_color="1F4E78")
+    sheet.title("Prévision des ventes des 12 prochains mois",
+                "Méthode des manuels : tendance des moindres carrés T(x) = a·x + b × coefficient saisonnier de la saison "
+                "(rapports à la tendance) ; variante : droite de la CVS × coefficient des moyennes mobiles.")
+    F = FC_COLS
+    sheet.set(FC_HEADER - 1, 1, "Prévision", style="label")
+    headers = {F["x"]: "Rang x", F["month"]: "Mois", F["season"]: "Saison", F["trend"]: "Tendance T(x)",
+               F["coef"]: "Coefficient (rapports à la tendance)", F["forecast"]: "Prévision = T(x) × coefficient",
+               F["forecast_mma"]: "Prévision (CVS et moyennes mobiles)", F["ets"]: "Holt-Winters (calculé par Python)",
+               F["auto"]: "FORECAST_AUTO (calculé par Python)"}
+    for j, h in headers.items():
+        sheet.set(FC_HEADER, j, h, style="header")
+    sheet.heights[FC_HEADER] = 45
+    a, b = f"{_TREND}!$B${TREND_ROWS['a']}", f"{_TREND}!$B${TREND_ROWS['b']}"
+    coef = lambda key: f"{_SEAS}!${col(COEF_COLS[key])}${COEF_FIRST}:${col(COEF_COLS[key])}${COEF_FIRST + PERIOD - 1}"
+    line = lambda key: (f"{_SEAS}!$P${LINE_ROWS[key]}", f"{_SEAS}!$Q${LINE_ROWS[key]}")
+    ca, cb = line("cvs")
+    for k, day in enumerate(future):
+        r = FC_FIRST + k
+        t = n + 1 + k
+        sheet.set(r, F["x"], t, style="int")
+        sheet.set(r, F["month"], day, style="month")
+        sheet.set(r, F["season"], (t - 1) % PERIOD + 1, style="int")
+        sheet.set(r, F["trend"], formula=f"{a}*A{r}+{b}", style="eur")
+        sheet.set(r, F["coef"], formula=f"INDEX({coef('rt')},C{r})", style="dec4")
+        sheet.set(r, F["forecast"], formula=f"D{r}*E{r}", style="eur")
+        sheet.set(r, F["forecast_mma"], formula=f"({ca}*A{r}+{cb})*INDEX({coef('mma')},C{r})", style="eur")
+        sheet.set(r, F["ets"], None if ets is None else float(ets[k]), style="eur")
+        sheet.set(r, F["auto"], None if auto is None or k >= len(auto) else float(auto[k]), style="eur")
+    last = FC_FIRST + PERIOD - 1
+    sheet.set(FC_TOTAL, 1, "Total des 12 mois", style="total_text")
+    for j in (F["month"], F["season"], F["trend"], F["coef"]):
+        sheet.set(FC_TOTAL, j, None, style="total_text")
+    for key in ("forecast", "forecast_mma", "ets", "auto"):
+        L = col(F[key])
+        full = (key != "ets" or ets is not None) and (key != "auto" or (auto is not None and len(auto) == PERIOD))
+        sheet.set(FC_TOTAL, F[key], formula=f"SUM({L}{FC_FIRST}:{L}{last})" if full else None, style="total_eur")
+    sheet.set(FC_TOTAL + 1, 1, "Holt-Winters (statsmodels, comme PREVISION.ETS) et FORECAST_AUTO ne sont pas des formules "
+                               "Excel : leurs valeurs sont calculées par Python à la création du classeur ; le bouton "
+                               "« Mettre à jour » les recalcule.", style="note")
+    for i, text in enumerate(notes):
+        sheet.set(FC_TOTAL + 2 + i, 1, text, style="note")
+
+    # FORECAST_AUTO report, beside the chart
+    M = AUTO_COL
+    sheet.set(AUTO_ROW, M, "FORECAST_AUTO : la méthode qui aurait le mieux prévu votre historique (calcul Python)",
+              style="label")
+    if report:
+        chosen = next(row for row in report if row.chosen)
+        sheet.set(AUTO_ROW + 1, M, f"Méthode retenue : {chosen.method} ({chosen.window}), erreur moyenne au "
+                                   f"back-test : {_pct_fr(chosen.mape)}.", style="label")
+        sheet.set(AUTO_ROW + 2, M, f"Back-test : chaque méthode est ajustée sur l'historique arrêté à plusieurs dates, "
+                                   f"puis prévoit les {auto_horizon} mois suivants ; MAPE = moyenne des écarts absolus "
+                                   "en % (la plus petite l'emporte).", style="note")
+        # one line of header: the row is also a row of the forecast table
+        sheet.row(AUTO_HEADER, M, ["Méthode", "Fenêtre d'ajustement", "MAPE", "Retenue"], style="header")
+        for i, row in enumerate(report):
+            r = AUTO_FIRST + i
+            sheet.row(r, M, [row.method, row.window, row.mape if row.mape is not None else "non évaluée",
+                             "oui" if row.chosen else ""], style=["text", "text", "pct", "text"])
+        end = AUTO_FIRST + len(report) - 1
+        sheet.conditional_formats.append(ConditionalFormat(f"{col(M)}{AUTO_FIRST}:{col(M + 3)}{end}", "expression",
+                                                           formula=[f'${col(M + 3)}{AUTO_FIRST}="oui"'], look="good"))
+    else:
+        sheet.set(AUTO_ROW + 1, M, f"Non disponible : FORECAST_AUTO demande au moins {AUTO_MIN} mois d'historique "
+                                   f"({n} fournis)." if n < AUTO_MIN else "Non disponible : voir la note sous la "
+                                   "prévision.", style="note")
+
+    # accuracy on the held-out year
+    A = ACC_COLS
+    sheet.set(ACC_HEADER - 1, 1, "Précision sur la dernière année mise de côté : chaque méthode est ajustée sans les "
+                                 "12 derniers mois, puis comparée au réalisé", style="label")
+    if holdout:
+        acc_headers = {A["x"]: "Rang x", A["month"]: "Mois", A["actual"]: "CA HT réalisé",
+                       A["rt"]: "Tendance × coefficients", A["mma"]: "CVS et moyennes mobiles",
+                       A["naive"]: "Même mois un an plus tôt", A["ets"]: "Holt-Winters (calculé par Python)",
+                       A["ape_rt"]: "Écart % tendance × coefficients", A["ape_mma"]: "Écart % moyennes mobiles",
+                       A["ape_naive"]: "Écart % même mois un an plus tôt", A["ape_ets"]: "Écart % Holt-Winters"}
+        for j, h in acc_headers.items():
+            sheet.set(ACC_HEADER, j, h, style="header")
+        sheet.heights[ACC_HEADER] = 45
+        th_a, th_b = line("trend_h")
+        ch_a, ch_b = line("cvs_h")
+        for k in range(HOLDOUT):
+            r = ACC_FIRST + k
+            i = n - HOLDOUT + k
+            season = f"MOD(A{r}-1,{PERIOD})+1"
+            sheet.set(r, A["x"], i + 1, style="int")
+            sheet.set(r, A["month"], formula=f"={_hist_ref(i, 'A')}", style="month")
+            sheet.set(r, A["actual"], formula=f"={_hist_ref(i)}", style="eur")
+            sheet.set(r, A["rt"], formula=f"({th_a}*A{r}+{th_b})*INDEX({coef('rt_h')},{season})", style="eur")
+            sheet.set(r, A["mma"], formula=f"({ch_a}*A{r}+{ch_b})*INDEX({coef('mma_h')},{season})", style="eur")
+            sheet.set(r, A["naive"], formula=f"={_hist_ref(i - PERIOD)}", style="eur")
+            sheet.set(r, A["ets"], None if ets_holdout is None else float(ets_holdout[k]), style="eur")
+            for method in ("rt", "mma", "naive", "ets"):
+                if method == "ets" and ets_holdout is None:
+                    continue
+                L = col(A[method])
+                sheet.set(r, A["ape_" + method], formula=f'IF($C{r}=0,"",ABS($C{r}-{L}{r})/ABS($C{r}))', style="pct")
+        sheet.set(ACC_MAPE, 1, "MAPE (moyenne des écarts absolus en %, mois de CA nul exclus)", style="label")
+        for method in ("rt", "mma", "naive", "ets"):
+            if method == "ets" and ets_holdout is None:
+                continue
+            L = col(A["ape_" + method])
+            sheet.set(ACC_MAPE, A["ape_" + method], formula=f"AVERAGE({L}{ACC_FIRST}:{L}{ACC_FIRST + HOLDOUT - 1})",
+                      style="total_pct")
+        last_ape = col(A["ape_ets"] if ets_holdout is not None else A["ape_naive"])
+        last_fc = col(A["ets"] if ets_holdout is not None else A["naive"])
+        mapes = f"${col(A['ape_rt'])}${ACC_MAPE}:${last_ape}${ACC_MAPE}"
+        sheet.set(ACC_BEST, 1, "Méthode la plus précise sur cette année", style="label")
+        sheet.set(ACC_BEST, A["ape_rt"], style="total_text",
+                  formula=f"INDEX(${col(A['rt'])}${ACC_HEADER}:${last_fc}${ACC_HEADER},MATCH(MIN({mapes}),{mapes},0))")
+        sheet.conditional_formats.append(ConditionalFormat(f"{col(A['ape_rt'])}{ACC_MAPE}:{last_ape}{ACC_MAPE}",
+                                                           "expression", look="good",
+                                                           formula=[f"{col(A['ape_rt'])}{ACC_MAPE}=MIN({mapes})"]))
+    else:
+        sheet.set(ACC_HEADER, 1, f"Non disponible : {HOLDOUT_MIN} mois d'historique au moins ({n} fournis).",
+                  style="note")
+
+    # data of the chart: history then forecasts, in one block
+    sheet.set(CHART_HEADER - 1, 1, "Données du graphique", style="label")
+    sheet.row(CHART_HEADER, 1, ["Mois", "CA HT réalisé", "Prévision (tendance × coefficient)", "Holt-Winters",
+                                "FORECAST_AUTO"], style="header")
+    sheet.heights[CHART_HEADER] = 45
+    for i in range(n):
+        r = CHART_FIRST + i
+        sheet.set(r, 1, month_label(months[i]), style="text")
+        sheet.set(r, 2, formula=f"={_hist_ref(i)}", style="eur")
+    for k in range(PERIOD):
+        r = CHART_FIRST + n + k
+        src = FC_FIRST + k
+        sheet.set(r, 1, month_label(future[k]), style="text")
+        sheet.set(r, 3, formula=f"=${col(F['forecast'])}${src}", style="eur")
+        if ets is not None:
+            sheet.set(r, 4, formula=f"=${col(F['ets'])}${src}", style="eur")
+        if auto is not None and k < len(auto):
+            sheet.set(r, 5, formula=f"=${col(F['auto'])}${src}", style="eur")
+    end = CHART_FIRST + n + PERIOD - 1
+    q = quote_sheet(sheet.name)
+    series = [ChartSeries(f"{q}!$B${CHART_FIRST}:$B${end}", "CA HT réalisé", categories=f"{q}!$A${CHART_FIRST}:$A${end}"),
+              ChartSeries(f"{q}!$C${CHART_FIRST}:$C${end}", "Prévision (tendance × coefficient)")]
+    if ets is not None:
+        series.append(ChartSeries(f"{q}!$D${CHART_FIRST}:$D${end}", "Holt-Winters"))
+    if auto is not None:
+        series.append(ChartSeries(f"{q}!$E${CHART_FIRST}:$E${end}", "FORECAST_AUTO"))
+    sheet.charts.append(ChartSpec("line", "CA HT mensuel : historique et prévisions", "A23", series,
+                                  y_format='#,##0 "€"', width_cm=24, height_cm=9.5))
+    sheet.widths.update({"A": 9, "B": 12, "C": 15, **{col(j): 16 for j in range(4, 12)}, "L": 3, "M": 50, "N": 20,
+                         "O": 13, "P": 9})
+    sheet.freeze = f"A{FC_FIRST}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{FC_HEADER}:{FC_HEADER}",
+                                   header="Prévision des ventes")
+    return sheet
+
+
+def _budget_sheet(n: int, future: list[dt.date], inputs: ForecastInputs) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["budget"], tab_color="C55A11")
+    years = sorted({d.year for d in future})
+    period = str(years[0]) if len(years) == 1 else f"{future[0]:%m/%Y} à {future[-1]:%m/%Y}"
+    sheet.title(f"Budget des ventes {period}",
+                "Budget du mois = objectif annuel × coefficient du mois / somme des coefficients (SALES_BUDGET) ; "
+                "quantités = budget / prix moyen, arrondies à l'unité.")
+    cells = BUDGET_CELLS
+    sheet.put("A4", "Objectif annuel de CA HT", style="label")
+    sheet.put(cells["target"], float(inputs.annual_target), style="input_eur")
+    sheet.put("A5", "Coefficients saisonniers utilisés", style="label")
+    sheet.put(cells["choice"], inputs.coefficients, style="input_text")
+    sheet.put("A6", "Prix de vente moyen HT (€ par unité)", style="label")
+    sheet.put(cells["price"], float(inputs.average_price), style="input_eur")
+    sheet.put("A7", "Prévision des 12 mois (tendance × coefficient)", style="label")
+    sheet.put(cells["forecast"], formula=f"{_FC}!${col(FC_COLS['forecast'])}${FC_TOTAL}", style="eur")
+    sheet.put("A8", "Écart objectif − prévision", style="label")
+    sheet.put(cells["gap"], formula=f"{cells['target']}-{cells['forecast']}", style="eur")
+    sheet.put(cells["gap_rate"], formula=safe_ratio(cells["gap"], cells["forecast"]), style="pct")
+    sheet.put("C4", "Cellules jaunes : à saisir (l'objectif est pré-rempli avec la prévision arrondie).", style="note")
+    sheet.validations.append(Validation(cells["target"], "decimal", "greaterThanOrEqual", "0",
+                                        prompt="Objectif de CA HT des 12 mois (€)", error="Un montant positif est attendu."))
+    sheet.validations.append(Validation(cells["choice"], "list", None, '"' + ",".join(COEF_CHOICES) + '"',
+                                        prompt="Méthode des coefficients saisonniers", error="Choisissez dans la liste."))
+    sheet.validations.append(Validation(cells["price"], "decimal", "greaterThan", "0",
+                                        prompt="Prix moyen HT d'une unité vendue (€)", error="Un prix positif est attendu."))
+    B = BUDGET_COLS
+    headers = {B["month"]: "Mois", B["season"]: "Saison", B["coef"]: "Coefficient saisonnier", B["share"]: "Part de l'année",
+               B["budget"]: "Budget CA HT", B["cumul"]: "Budget cumulé", B["quantity"]: "Quantités (unités)",
+               B["last_year"]: "CA HT un an plus tôt", B["growth"]: "Évolution"}
+    for j, h in headers.items():
+        sheet.set(BUDGET_HEADER, j, h, style="header")
+    sheet.heights[BUDGET_HEADER] = 30
+    first, last = BUDGET_FIRST, BUDGET_FIRST + PERIOD - 1
+    coef = lambda key: f"{_SEAS}!${col(COEF_COLS[key])}${COEF_FIRST}:${col(COEF_COLS[key])}${COEF_FIRST + PERIOD - 1}"
+    target, choice, price = (f"${c[0]}${c[1:]}" for c in (cells["target"], cells["choice"], cells["price"]))
+    for k, day in enumerate(future):
+        r = first + k
+        t = n + 1 + k
+        sheet.set(r, B["month"], month_label(day), style="text")
+        sheet.set(r, B["season"], (t - 1) % PERIOD + 1, style="int")
+        sheet.set(r, B["coef"], style="dec4",
+                  formula=f'IF({choice}="{COEF_CHOICES[1]}",INDEX({coef("mma")},B{r}),INDEX({coef("rt")},B{r}))')
+        sheet.set(r, B["share"], formula=f"C{r}/SUM($C${first}:$C${last})", style="pct2")
+        sheet.set(r, B["budget"], formula=f"{target}*D{r}", style="eur")
+        sheet.set(r, B["cumul"], formula=f"SUM($E${first}:E{r})", style="eur")
+        sheet.set(r, B["quantity"], formula=f"ROUND(E{r}/{price},0)", style="int")
+        sheet.set(r, B["last_year"], formula=f"={_hist_ref(n - PERIOD + k)}", style="eur")
+        sheet.set(r, B["growth"], formula=safe_ratio(f"E{r}-H{r}", f"H{r}"), style="pct")
+    sheet.set(BUDGET_TOTAL, 1, "Total", style="total_text")
+    sheet.set(BUDGET_TOTAL, 2, None, style="total_text")
+    sheet.set(BUDGET_TOTAL, B["coef"], formula=f"SUM(C{first}:C{last})", style="total_text")
+    sheet.set(BUDGET_TOTAL, B["share"], formula=f"SUM(D{first}:D{last})", style="total_pct")
+    sheet.set(BUDGET_TOTAL, B["budget"], formula=f"SUM(E{first}:E{last})", style="total_eur")
+    sheet.set(BUDGET_TOTAL, B["cumul"], None, style="total_text")
+    sheet.set(BUDGET_TOTAL, B["quantity"], formula=f"SUM(G{first}:G{last})", style="total_int")
+    sheet.set(BUDGET_TOTAL, B["last_year"], formula=f"SUM(H{first}:H{last})", style="total_eur")
+    sheet.set(BUDGET_TOTAL, B["growth"], formula=safe_ratio(f"E{BUDGET_TOTAL}-H{BUDGET_TOTAL}", f"H{BUDGET_TOTAL}"),
+              style="total_pct")
+    sheet.conditional_formats.append(ConditionalFormat(f"I{first}:I{BUDGET_TOTAL}", "cell_is", "lessThan", ["0"],
+                                                       look="bad"))
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", "Budget mensuel et réalisé un an plus tôt", "K4",
+        [ChartSeries(f"{q}!$E${first}:$E${last}", "Budget CA HT", categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!$H${first}:$H${last}", "Un an plus tôt")],
+        y_format='#,##0 "€"', width_cm=18, height_cm=9))
+    sheet.widths.update({"A": 44, "B": 22, "C": 14, "D": 12, "E": 16, "F": 16, "G": 13, "H": 16, "I": 11})
+    sheet.freeze = f"A{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{BUDGET_HEADER}:{BUDGET_HEADER}",
+                                   header="Budget des ventes")
+    return sheet
+
+
+def _supply_sheet(future: list[dt.date], inputs: ForecastInputs) -> tuple[SheetPlan, dict[str, int], int]:
+    sheet = SheetPlan(SHEETS["supply"], tab_color="C55A11")
+    sheet.title("Budget des approvisionnements",
+                "Wilson : Q* = RACINE(2 × D × Cc / (Cu × t)) ; N* = D / Q* ; période = jours / N* ; stock de sécurité = "
+                "conso max × délai max − conso moyenne × délai moyen ; stock d'alerte = conso moyenne × délai moyen + "
+                "stock de sécurité.")
+    sheet.put("A4", "Jours par an (année commerciale)", style="label")
+    sheet.put(SUPPLY_DAYS, float(inputs.days_per_year), style="input_dec")
+    sheet.put("C4", "Cellules jaunes : à adapter (pré-remplies avec les ventes des 12 derniers mois et des valeurs "
+                    "usuelles ; coût unitaire = coût d'achat moyen des lignes de ventes).", style="note")
+    S = SUPPLY_COLS
+    headers = {"family": "Famille", "demand": "Demande annuelle (unités)", "order_cost": "Coût de passation (€ par commande)",
+               "unit_cost": "Coût unitaire HT", "holding_rate": "Taux de possession annuel", "eoq": "Q* (Wilson)",
+               "lot": "Lot commandé (Q* arrondie)", "orders": "Nombre de commandes N*", "period_days": "Période (jours)",
+               "avg_usage": "Conso moyenne (unités par jour)", "max_usage": "Conso maximale (unités par jour)",
+               "avg_lead": "Délai moyen (jours)", "max_lead": "Délai maximal (jours)", "safety_stock": "Stock de sécurité",
+               "reorder_point": "Stock d'alerte", "initial_stock": "Stock initial"}
+    for key, h in headers.items():
+        sheet.set(SUPPLY_HEADER, S[key], h, style="header")
+    sheet.heights[SUPPLY_HEADER] = 60
+    days = f"${SUPPLY_DAYS[0]}${SUPPLY_DAYS[1:]}"
+    f = len(inputs.families)
+    for i, fam in enumerate(inputs.families):
+        r = SUPPLY_FIRST + i
+        L = {k: f"{col(j)}{r}" for k, j in S.items()}
+        sheet.set(r, S["family"], fam.name, style="text")
+        for key, style in (("demand", "input_dec"), ("order_cost", "input_eur"), ("unit_cost", "input_eur"),
+                           ("holding_rate", "input_pct"), ("max_usage", "input_dec"), ("avg_lead", "input_dec"),
+                           ("max_lead", "input_dec"), ("initial_stock", "input_dec")):
+            sheet.set(r, S[key], float(getattr(fam, key)), style=style)
+        sheet.set(r, S["eoq"], formula=f"SQRT(2*{L['demand']}*{L['order_cost']}/({L['unit_cost']}*{L['holding_rate']}))",
+                  style="dec")
+        sheet.set(r, S["lot"], formula=f"MAX(1,ROUND({L['eoq']},0))", style="int")
+        sheet.set(r, S["orders"], formula=safe_ratio(L["demand"], L["eoq"]), style="dec")
+        sheet.set(r, S["period_days"], formula=safe_ratio(f"{days}*{L['eoq']}", L["demand"]), style="dec")
+        sheet.set(r, S["avg_usage"], formula=f"{L['demand']}/{days}", style="dec")
+        sheet.set(r, S["safety_stock"], formula=f"{L['max_usage']}*{L['max_lead']}-{L['avg_usage']}*{L['avg_lead']}",
+                  style="dec")
+        sheet.set(r, S["reorder_point"], formula=f"{L['avg_usage']}*{L['avg_lead']}+{L['safety_stock']}", style="dec")
+    last = SUPPLY_FIRST + f - 1
+    for key in ("demand", "order_cost", "max_usage", "avg_lead", "max_lead", "initial_stock"):
+        sheet.validations.append(Validation(f"{col(S[key])}{SUPPLY_FIRST}:{col(S[key])}{last}", "decimal",
+                                            "greaterThanOrEqual", "0", error="Un nombre positif ou nul est attendu."))
+    for key in ("unit_cost", "holding_rate"):
+        sheet.validations.append(Validation(f"{col(S[key])}{SUPPLY_FIRST}:{col(S[key])}{last}", "decimal",
+                                            "greaterThan", "0", error="Un nombre strictement positif est attendu."))
+    ss = col(S["safety_stock"])
+    sheet.conditional_formats.append(ConditionalFormat(f"{ss}{SUPPLY_FIRST}:{ss}{last}", "cell_is", "lessThan", ["0"],
+                                                       look="bad"))
+    sheet.set(last + 1, 2, "Un stock de sécurité en rouge : la conso ou le délai maximal est inférieur à la moyenne.",
+              style="note")
+
+    # monthly plan, family by family
+    titles = {
+        "consumption": "Consommations prévues (unités) = demande annuelle × part du mois au budget des ventes",
+        "initial": "Stock initial (unités) = stock final du mois précédent",
+        "entries": "Entrées (livraisons, unités) = lots entiers pour que le stock final reste au-dessus du stock de sécurité",
+        "final": "Stock final (unités) = stock initial + entrées − consommations",
+        "purchases": "Achats HT (€) = entrées × coût unitaire",
+    }
+    blocks = {}
+    top = last + 3
+    for block in PLAN_BLOCKS:
+        sheet.set(top, 1, titles[block], style="label")
+        sheet.set(top + 1, 1, "Famille", style="header")
+        for m, day in enumerate(future):
+            sheet.set(top + 1, 2 + m, month_label(day), style="header")
+        if block in ("consumption", "entries", "purchases"):
+            sheet.set(top + 1, 2 + PERIOD, "Total", style="header")
+        blocks[block] = top + 2
+        top += f + 4 if block == "purchases" else f + 3
+    for i, fam in enumerate(inputs.families):
+        w = SUPPLY_FIRST + i
+        cell = {b: (lambda m, r=blocks[b] + i: f"{col(2 + m)}{r}") for b in PLAN_BLOCKS}
+        for b in PLAN_BLOCKS:
+            sheet.set(blocks[b] + i, 1, fam.name, style="text")
+        for m in range(PERIOD):
+            share = f"{_BUD}!${col(BUDGET_COLS['share'])}${BUDGET_FIRST + m}"
+            sheet.set(blocks["consumption"] + i, 2 + m, formula=f"${col(S['demand'])}${w}*{share}", style="dec")
+            initial = f"${col(S['initial_stock'])}${w}" if m == 0 else cell["final"](m - 1)
+            sheet.set(blocks["initial"] + i, 2 + m, formula=f"={initial}", style="dec")
+            lot = f"${col(S['lot'])}${w}"
+            sheet.set(blocks["entries"] + i, 2 + m, style="dec",
+                      formula=f"MAX(0,ROUNDUP((${ss}${w}+{cell['consumption'](m)}-{cell['initial'](m)})/{lot},0))*{lot}")
+            sheet.set(blocks["final"] + i, 2 + m, formula=f"{cell['initial'](m)}+{cell['entries'](m)}-{cell['consumption'](m)}",
+                      style="dec")
+            sheet.set(blocks["purchases"] + i, 2 + m, formula=f"{cell['entries'](m)}*${col(S['unit_cost'])}${w}",
+                      style="eur")
+        for b in ("consumption", "entries", "purchases"):
+            r = blocks[b] + i
+            sheet.set(r, 2 + PERIOD, formula=f"SUM(B{r}:{col(1 + PERIOD)}{r})", style="eur" if b == "purchases" else "dec")
+    total_row = blocks["purchases"] + f
+    sheet.set(total_row, 1, "Total des achats HT", style="total_text")
+    for m in range(PERIOD + 1):
+        L = col(2 + m)
+        sheet.set(total_row, 2 + m, formula=f"SUM({L}{blocks['purchases']}:{L}{total_row - 1})", style="total_eur")
+    e = blocks["entries"]
+    sheet.conditional_formats.append(ConditionalFormat(f"B{e}:{col(1 + PERIOD)}{e + f - 1}", "cell_is", "greaterThan",
+                                                       ["0"], look="good"))
+    sheet.widths.update({"A": 30, **{col(j): 13 for j in range(2, 17)}})
+    sheet.freeze = f"B{SUPPLY_FIRST}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{SUPPLY_HEADER}:{SUPPLY_HEADER}",
+                                   header="Budget des approvisionnements")
+    return sheet, blocks, total_row
+
+
+def _cash_col(offset: int) -> int:
+    """Column of a month of « Trésorerie »: offset −3 … −1 before the budget, 0 … 11 in it."""
+    return CASH_FIRST_COL + BEFORE + offset
+
+
+def _cash_sheet(n: int, before: list[dt.date], future: list[dt.date], inputs: ForecastInputs,
+                purchases_row: int) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["cash"], tab_color="C55A11")
+    sheet.title("Budget de trésorerie",
+                "Montants TTC encaissés et décaissés selon les délais de paiement ; TVA collectée − déductible payée le "
+                "mois suivant (un crédit de TVA est reporté) ; trésorerie fin = début + encaissements − décaissements.")
+    c = CASH_CELLS
+    sheet.put("A4", "Trésorerie au début du premier mois", style="label")
+    sheet.put(c["opening"], float(inputs.opening_balance), style="input_eur")
+    sheet.put("A5", "Taux de TVA (ventes et achats)", style="label")
+    sheet.put(c["vat"], float(inputs.vat_rate), style="input_pct")
+    sheet.put("A6", "Charges sociales (% des salaires, payées le mois même)", style="label")
+    sheet.put(c["charges"], float(inputs.charge_rate), style="input_pct")
+    sheet.row(TERMS_HEADER, 1, ["Délais de paiement", "Clients (part des ventes TTC)", "Fournisseurs (part des achats TTC)"],
+              style="header")
+    sheet.heights[TERMS_HEADER] = 45
+    for k, label in enumerate(TERMS):
+        r = TERMS_FIRST + k
+        sheet.set(r, 1, label, style="text")
+        sheet.set(r, 2, float(inputs.customer_shares[k]), style="input_pct")
+        sheet.set(r, 3, float(inputs.supplier_shares[k]), style="input_pct")
+    sheet.set(TERMS_TOTAL, 1, "Total (doit faire 100 %)", style="total_text")
+    for j in (2, 3):
+        L = col(j)
+        sheet.set(TERMS_TOTAL, j, formula=f"SUM({L}{TERMS_FIRST}:{L}{TERMS_TOTAL - 1})", style="total_pct")
+    sheet.conditional_formats.append(ConditionalFormat(f"B{TERMS_TOTAL}:C{TERMS_TOTAL}", "expression", look="bad",
+                                                       formula=[f"ABS(B{TERMS_TOTAL}-1)>0.0001"]))
+    sheet.validations.append(Validation(f"B{TERMS_FIRST}:C{TERMS_TOTAL - 1}", "decimal", "between", "0", "1",
+                                        prompt="Part de 0 à 100 %", error="Une part entre 0 et 100 % est attendue."))
+    sheet.validations.append(Validation(f"{c['vat']}:{c['charges']}", "decimal", "between", "0", "1",
+                                        error="Un taux entre 0 et 100 % est attendu."))
+
+    first_budget, last_budget = _cash_col(0), _cash_col(PERIOD - 1)
+    total_col = last_budget + 1
+    sheet.set(CASH_HEADER - 1, CASH_FIRST_COL, "Fin de l'historique (créances, dettes et TVA à l'ouverture)", style="note")
+    sheet.set(CASH_HEADER - 1, first_budget, "Budget", style="label")
+    sheet.set(CASH_HEADER, 1, "", style="header")
+    for k, day in enumerate(before):
+        sheet.set(CASH_HEADER, _cash_col(k - BEFORE), month_label(day), style="header")
+    for k, day in enumerate(future):
+        sheet.set(CASH_HEADER, _cash_col(k), month_label(day), style="header")
+    sheet.set(CASH_HEADER, total_col, "Total", style="header")
+    for r, label in _CASH_SECTIONS.items():
+        sheet.set(r, 1, label, style="label")
+    R = CASH_ROWS
+    for key, r in R.items():
+        sheet.set(r, 1, CASH_LABELS[key], style="total_text" if key in ("total_receipts", "total_payments", "closing")
+                  else "text")
+    vat, charges, opening = (f"${x[0]}${x[1:]}" for x in (c["vat"], c["charges"], c["opening"]))
+    shares = {side: [f"${side}${TERMS_FIRST + k}" for k in range(len(TERMS))] for side in ("B", "C")}
+    for offset in range(-BEFORE, PERIOD):
+        j = _cash_col(offset)
+        L = col(j)
+        prev = col(j - 1)
+        money = "eur"
+        if offset < 0:
+            i = n - BEFORE + (offset + BEFORE)
+            sheet.set(R["sales_ht"], j, formula=f"={_hist_ref(i)}", style=money)
+            sheet.set(R["purchases_ht"], j, float(inputs.purchases_before[_key(before[offset + BEFORE])]), style="input_eur")
+        else:
+            sheet.set(R["sales_ht"], j, style=money,
+                      formula=f"={_BUD}!${col(BUDGET_COLS['budget'])}${BUDGET_FIRST + offset}")
+            sheet.set(R["purchases_ht"], j, formula=f"={_SUP}!{col(2 + offset)}{purchases_row}", style=money)
+        sheet.set(R["vat_collected"], j, formula=f"{L}{R['sales_ht']}*{vat}", style=money)
+        sheet.set(R["sales_ttc"], j, formula=f"{L}{R['sales_ht']}+{L}{R['vat_collected']}", style=money)
+        sheet.set(R["vat_deductible"], j, formula=f"{L}{R['purchases_ht']}*{vat}", style=money)
+        sheet.set(R["purchases_ttc"], j, formula=f"{L}{R['purchases_ht']}+{L}{R['vat_deductible']}", style=money)
+        credit = "" if offset == -BEFORE else f"-{prev}{R['vat_credit']}"
+        sheet.set(R["vat_net"], j, formula=f"{L}{R['vat_collected']}-{L}{R['vat_deductible']}{credit}", style=money)
+        sheet.set(R["vat_due"], j, formula=f"MAX(0,{L}{R['vat_net']})", style=money)
+        sheet.set(R["vat_credit"], j, formula=f"MAX(0,-{L}{R['vat_net']})", style=money)
+        if offset < 0:
+            continue
+        month = _key(future[offset])
+        for key, row_src, side in (("customer_receipts", R["sales_ttc"], "B"),
+                                   ("supplier_payments", R["purchases_ttc"], "C")):
+            terms = "+".join(f"{shares[side][k]}*{col(j - k)}{row_src}" for k in range(len(TERMS)))
+            sheet.set(R[key], j, formula=terms, style=money)
+        sheet.set(R["other_receipts"], j, float(inputs.other_receipts[month]), style="input_eur")
+        sheet.set(R["total_receipts"], j, formula=f"{L}{R['customer_receipts']}+{L}{R['other_receipts']}",
+                  style="total_eur")
+        sheet.set(R["salaries"], j, float(inputs.salaries[month]), style="input_eur")
+        sheet.set(R["social_charges"], j, formula=f"{L}{R['salaries']}*{charges}", style=money)
+        sheet.set(R["vat_paid"], j, formula=f"={prev}{R['vat_due']}", style=money)
+        sheet.set(R["other_payments"], j, float(inputs.other_payments[month]), style="input_eur")
+        sheet.set(R["total_payments"], j, formula=f"SUM({L}{R['supplier_payments']}:{L}{R['other_payments']})",
+                  style="total_eur")
+        sheet.set(R["opening"], j, formula=f"={opening}" if offset == 0 else f"={prev}{R['closing']}", style=money)
+        sheet.set(R["net_flow"], j, formula=f"{L}{R['total_receipts']}-{L}{R['total_payments']}", style=money)
+        sheet.set(R["closing"], j, formula=f"{L}{R['opening']}+{L}{R['net_flow']}", style="total_eur")
+    a, z = col(first_budget), col(last_budget)
+    for key in _CASH_TOTAL_ROWS:
+        r = R[key]
+        sheet.set(r, total_col, formula=f"SUM({a}{r}:{z}{r})", style="total_eur")
+    for key in ("opening", "closing"):
+        r = R[key]
+        sheet.conditional_formats.append(ConditionalFormat(f"{a}{r}:{z}{r}", "cell_is", "lessThan", ["0"], look="bad"))
+    for key in _CASH_INPUT_ROWS:
+        r = R[key]
+        sheet.validations.append(Validation(f"{a}{r}:{z}{r}", "decimal", "greaterThanOrEqual", "0",
+                                            error="Un montant positif ou nul est attendu."))
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", "Trésorerie en fin de mois", "A44",
+        [ChartSeries(f"{q}!${a}${R['closing']}:${z}${R['closing']}", "Trésorerie fin",
+                     categories=f"{q}!${a}${CASH_HEADER}:${z}${CASH_HEADER}")],
+        y_format='#,##0 "€"', width_cm=20, height_cm=9))
+    sheet.widths.update({"A": 54, **{col(j): 13 for j in range(2, total_col)}, col(total_col): 16})
+    sheet.freeze = f"B{CASH_HEADER + 1}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{CASH_HEADER}:{CASH_HEADER}",
+                                   header="Budget de trésorerie")
+    return sheet
+
+
+# ------------------------------------------------------------------------------------------------
+# the book
+# ------------------------------------------------------------------------------------------------
+
+def _python_forecasts(y: np.ndarray, n: int, holdout: bool) -> dict[str, Any]:
+    """Holt-Winters and FORECAST_AUTO values (not native formulas), with a note for what failed."""
+    out: dict[str, Any] = {"ets": None, "ets_holdout": None, "auto": None, "auto_horizon": None, "report": None,
+                           "notes": []}
+    try:
+        out["ets"] = np.asarray(ets_forecast(y, PERIOD, PERIOD), dtype=float)
+    except SalesMathError as error:
+        out["notes"].append(f"Holt-Winters non calculé : {error.message}.")
+    if holdout:
+        try:
+            out["ets_holdout"] = np.asarray(ets_forecast(y[:-HOLDOUT], PERIOD, PERIOD), dtype=float)
+        except SalesMathError:
+            out["ets_holdout"] = None
+    if n >= AUTO_MIN:
+        h = min(PERIOD, n - 2 * PERIOD - 1)
+        try:
+            out["report"] = forecast_auto_report(y, PERIOD, h)
+            out["auto"] = np.asarray(forecast_auto(y, PERIOD, h), dtype=float)
+            out["auto_horizon"] = h
+            if h < PERIOD:
+                out["notes"].append(f"FORECAST_AUTO : horizon de {h} mois seulement ({n} mois d'historique ; "
+                                    f"{2 * PERIOD + PERIOD + 1} mois permettent 12).")
+        except SalesMathError as error:
+            out["report"] = out["auto"] = None
+            out["notes"].append(f"FORECAST_AUTO non calculé : {error.message}.")
+    return out
+
+
+def build_forecast(sales: pd.DataFrame | None = None, history: pd.DataFrame | None = None, *, year: int | None = None,
+                   reps: pd.DataFrame | None = None,
+                   inputs: ForecastInputs | None = None) -> tuple[BookPlan, ForecastLayout]:
+    """Plan the forecasts-and-budgets workbook.
+
+    Parameters
+    ----------
+    sales : DataFrame, optional
+        Sales lines (:func:`xlsales.io.read_sales`): the monthly history is their revenue HT, and
+        the procurement table is drawn from their quantities and unit costs by family.
+    history : DataFrame, optional
+        A plain monthly history instead: ``month`` (any day of the month), ``revenue`` HT. One of
+        ``sales`` or ``history`` is required; ``history`` wins when both are given.
+    year : int, optional
+        The year forecast and budgeted (January to December): the history used stops in December
+        of the year before. Default: the 12 months that follow the last month of the data.
+    reps : DataFrame, optional
+        The team (:func:`xlsales.io.read_reps`): their fixed pay (``base_salary`` / 12) pre-fills
+        the salaries of the cash budget.
+    inputs : ForecastInputs, optional
+        Values typed on the computed sheets (targets, prices, Wilson inputs, payment terms…) —
+        :func:`read_inputs` gets them back from a workbook; defaults are drawn from the data.
+
+    Returns
+    -------
+    (BookPlan, ForecastLayout)
+
+    Raises
+    ------
+    ValueError
+        No data, fewer than 24 months, a month missing from the history, or data that do not
+        reach December before ``year`` (message in French).
+    """
+    if history is not None:
+        hist = _normalise_history(history, year)
+    elif sales is not None:
+        hist = monthly_history(sales, year)
+    else:
+        raise ValueError("il faut des lignes de ventes ou un historique mensuel (mois, CA HT)")
+    n = len(hist)
+    if n < MIN_MONTHS:
+        raise ValueError(f"{MIN_MONTHS} mois d'historique au moins sont nécessaires (coefficients par moyennes "
+                         f"mobiles sur 12 mois, Holt-Winters) : {n} fourni{'s' if n > 1 else ''}")
+    y = hist["revenue"].to_numpy(dtype=float)
+    if np.any(y < 0):
+        raise ValueError("un CA HT mensuel négatif ne se prête pas au modèle multiplicatif : corrigez l'historique")
+    months = [ts.date() for ts in hist["month"]]
+    last = pd.Period(months[-1], freq="M")
+    future = [(last + k).to_timestamp().date() for k in range(1, PERIOD + 1)]
+    before = months[-BEFORE:]
+    holdout = n >= HOLDOUT_MIN
+    py = _python_forecasts(y, n, holdout)
+    forecast_total = float(np.sum(seasonal_forecast(y, PERIOD, PERIOD, method="ratio_to_trend")))
+    inp = _complete_inputs(inputs or ForecastInputs(), months, y, future, before, forecast_total,
+                           None if history is not None else sales, reps)
+
+    book = BookPlan(title="Prévisions et budgets")
+    supply, blocks, purchases_row = _supply_sheet(future, inp)
+    for sheet in (_history_sheet(months, y, history is None), _trend_sheet(months), _seasonal_sheet(n, months[0].month, holdout),
+                  _forecast_sheet(n, months, future, holdout, py["ets"], py["ets_holdout"], py["auto"],
+                                  py["auto_horizon"], py["report"], py["notes"]),
+                  _budget_sheet(n, future, inp), supply, _cash_sheet(n, before, future, inp, purchases_row)):
+        book.add(sheet)
+    book.active = SHEETS["forecast"]
+    layout = ForecastLayout(months=months, revenue=y, future=future, before=before, holdout=holdout, ets=py["ets"],
+                            ets_holdout=py["ets_holdout"], auto=py["auto"], auto_horizon=py["auto_horizon"],
+                            report=py["report"], notes=py["notes"], inputs=inp,
+                            families=[f.name for f in inp.families], supply_blocks=blocks,
+                            purchases_total_row=purchases_row)
+    return book, layout
+
+
+# ------------------------------------------------------------------------------------------------
+# reading a workbook back
+# ------------------------------------------------------------------------------------------------
+
+def _number(value, default: float | None) -> float | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return default
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value) if np.isfinite(value) else default
+    parsed, _percent, bad = xio.parse_numbers([value])
+    return default if bad[0] or np.isnan(parsed[0]) else float(parsed[0])
+
+
+def _month_key(label) -> str | None:
+    """« janv. 2026 » (a header written by :func:`month_label`) → "2026-01"."""
+    parts = str(label or "").split()
+    if len(parts) == 2 and parts[0] in MONTHS_SHORT and parts[1].isdigit():
+        return f"{int(parts[1]):04d}-{MONTHS_SHORT.index(parts[0]) + 1:02d}"
+    return None
+
+
+def read_inputs(rows_of: Callable[[str], list[list] | None]) -> ForecastInputs:
+    """What the user typed on « Budget des ventes », « Approvisionnement » and « Trésorerie ».
+
+    Parameters
+    ----------
+    rows_of : callable
+        ``rows_of(sheet_name)`` → the sheet's rows of values from A1 (``None`` when the sheet is
+        missing): :func:`xlsales.macros.live.sheet_rows` on an open book, or
+        :func:`rows_of_workbook` for an openpyxl workbook.
+
+    Returns
+    -------
+    ForecastInputs
+        The values found; what is missing or unreadable keeps its default.
+    """
+    def cell(rows, address: str):
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        letter, r = coordinate_from_string(address)
+        return at(rows, r, column_index_from_string(letter))
+
+    def at(rows, r: int, c: int):
+        try:
+            return rows[r - 1][c - 1]
+        except (IndexError, TypeError):
+            return None
+
+    inp = ForecastInputs()
+    rows = rows_of(SHEETS["budget"])
+    if rows:
+        inp.annual_target = _number(cell(rows, BUDGET_CELLS["target"]), None)
+        choice = cell(rows, BUDGET_CELLS["choice"])
+        if isinstance(choice, str) and choice.strip().lower() in COEF_CHOICES:
+            inp.coefficients = choice.strip().lower()
+        inp.average_price = _number(cell(rows, BUDGET_CELLS["price"]), None)
+    rows = rows_of(SHEETS["supply"])
+    if rows:
+        inp.days_per_year = _number(cell(rows, SUPPLY_DAYS), inp.days_per_year) or inp.days_per_year
+        families = []
+        r = SUPPLY_FIRST
+        S = SUPPLY_COLS
+        while at(rows, r, S["family"]) not in (None, ""):
+            values = {k: _number(at(rows, r, S[k]), None) for k in ("demand", "unit_cost", "max_usage", "order_cost",
+                                                                     "holding_rate", "avg_lead", "max_lead",
+                                                                     "initial_stock")}
+            fam = FamilyInputs(name=str(at(rows, r, S["family"])), demand=values["demand"] or 0.0,
+                               unit_cost=values["unit_cost"] or 0.0, max_usage=values["max_usage"] or 0.0)
+            for key in ("order_cost", "holding_rate", "avg_lead", "max_lead", "initial_stock"):
+                if values[key] is not None:
+                    setattr(fam, key, values[key])
+            families.append(fam)
+            r += 1
+        inp.families = families or None
+    rows = rows_of(SHEETS["cash"])
+    if rows:
+        inp.opening_balance = _number(cell(rows, CASH_CELLS["opening"]), inp.opening_balance)
+        inp.vat_rate = _number(cell(rows, CASH_CELLS["vat"]), inp.vat_rate)
+        inp.charge_rate = _number(cell(rows, CASH_CELLS["charges"]), inp.charge_rate)
+        inp.customer_shares = tuple(_number(at(rows, TERMS_FIRST + k, 2), d) for k, d in enumerate(inp.customer_shares))
+        inp.supplier_shares = tuple(_number(at(rows, TERMS_FIRST + k, 3), d) for k, d in enumerate(inp.supplier_shares))
+        for offset in range(-BEFORE, PERIOD):
+            j = _cash_col(offset)
+            month = _month_key(at(rows, CASH_HEADER, j))
+            if month is None:
+                continue
+            if offset < 0:
+                value = _number(at(rows, CASH_ROWS["purchases_ht"], j), None)
+                if value is not None:
+                    inp.purchases_before[month] = value
+                continue
+            for key in _CASH_INPUT_ROWS:
+                value = _number(at(rows, CASH_ROWS[key], j), None)
+                if value is not None:
+                    getattr(inp, key)[month] = value
+    return inp
+
+
+def rows_of_workbook(workbook) -> Callable[[str], list[list] | None]:
+    """``rows_of`` for :func:`read_inputs` over an openpyxl workbook (values as stored)."""
+    def rows_of(name: str):
+        if name not in workbook.sheetnames:
+            return None
+        return [list(row) for row in workbook[name].iter_rows(values_only=True)]
+
+    return rows_of
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company, an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(sales: pd.DataFrame | None, year: int | None = None, reps: pd.DataFrame | None = None) -> BookPlan:
+    """The forecasts-and-budgets workbook from the files of the CLI (``xlsales forecast SALES -o OUT``).
+
+    Parameters
+    ----------
+    sales : DataFrame
+        Sales lines (:func:`xlsales.io.read_sales`), at least 24 months of them.
+    year : int, optional
+        The year budgeted (``--year``): history up to December of the year before, forecast and
+        budgets from January to December; default: the 12 months after the last sale.
+    reps : DataFrame, optional
+        The team: its fixed pay pre-fills the salaries of the cash budget (0 otherwise).
+    """
+    if sales is None:
+        raise ValueError("il faut le fichier des lignes de ventes pour construire les prévisions")
+    return build_forecast(sales, year=year, reps=reps)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The forecasts and budgets of the sample company (ready-made workbook, template)."""
+    return build_forecast(company.sales, reps=company.reps)[0]
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open forecast workbook (template button, xlwings Lite).
+
+    « Historique » is read (months may have been added); every value typed on « Budget des
+    ventes », « Approvisionnement » and « Trésorerie » is read first and written back into the
+    rebuilt sheets; Holt-Winters and FORECAST_AUTO are recomputed.
+    """
+    from .live import read_input, refresh_outputs, sheet_rows
+
+    history = read_input(book, SHEETS["history"], HISTORY)
+    names = {s.name for s in book.sheets}
+    inputs = read_inputs(lambda name: sheet_rows(book, name) if name in names else None)
+    plan, _ = build_forecast(history=history, inputs=inputs)
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.journey': (
+        False,
+        r'''"""Parcours client et tournées: opportunities and customer locations → a workbook of live formulas.
+
+Sheets
+------
+* « Entonnoir » (output): per channel, leads, orders, conversion, revenue ordered, acquisition
+  spending (yellow cells, typed in) → cost per lead and per acquisition (CPA), median sales cycle
+  and satisfaction; then per channel × stage (piste → contact → rendez-vous → devis →
+  commande) the count of opportunities that reached the stage (``COUNTIFS``), step and overall
+  conversion and drop-off — :func:`xlsales.core.funnel` — and the median days since the previous
+  stage; the lost reasons per stage; charts.
+* « Carte d'expérience » (input): stages × touchpoints grid of satisfaction marks 1–5 (colour
+  scale), and per stage the pain points, improvement actions, owner, indicator (its current value
+  computed from the opportunities) and objective.
+* « Tournée » (output): start point, speed, road factor and working time per day (typed in), the
+  customers to visit (typed in), their optimised visiting order (:func:`xlsales.core.tour`,
+  written as values — TOUR is not an Excel function), the legs by the haversine formula written
+  with RADIANS/SIN/COS/ASIN/SQRT, driving and visit times, the split into days that leave from
+  and return to the start, a summary per day, a chart and a map of the route (a picture).
+* « Opportunités » (input): the opportunities as the Excel Table ``Opportunites``.
+
+Medians are computed by ``AGGREGATE(16, 6, delays / conditions, 0.5)`` (PERCENTILE.INC at 50 %,
+errors ignored): an ordinary formula in Excel 2010+ and LibreOffice, no array entry. The rules are
+those of :mod:`xlsales.core.journey_plan` (the tests compare every computed cell with it).
+
+Lines added to the ``Opportunites`` table flow into every figure; a new channel gets its rows when
+the workbook is rebuilt (button or CLI). Changing the customers to visit or the start point needs a
+rebuild for the visiting order; distances, times and days follow the inputs at once.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import io as xio
+from ..core import journey_plan as core
+from ..core.journey_plan import ALL_CHANNELS, STAGES
+from ..sheets.formulas import column, safe_ratio
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    Image,
+    PrintSetup,
+    SheetPlan,
+    TableSpec,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = [
+    "DAY_COLUMNS",
+    "EXPERIENCE_STAGES",
+    "FUNNEL_COLUMNS",
+    "OPP_HEADERS",
+    "OPP_TABLE",
+    "ORDER_COLUMNS",
+    "SHEETS",
+    "STAGE_LABELS",
+    "SUMMARY_COLUMNS",
+    "TOUCHPOINTS",
+    "TOUR_PARAMS",
+    "JourneyLayout",
+    "build_journey",
+    "plan_for_company",
+    "plan_from_files",
+    "refresh",
+    "select_visits",
+    "tour_map_png",
+]
+
+SHEETS = {"funnel": "Entonnoir", "experience": "Carte d'expérience", "tour": "Tournée", "opportunities": "Opportunités"}
+OPP_TABLE = "Opportunites"
+#: canonical column → header of the « Opportunités » table (the readers' French headers)
+OPP_HEADERS = {c.name: c.label for c in xio.OPPORTUNITIES.columns}
+#: canonical stage → the word typed in the table (the readers' first French spelling)
+STAGE_LABELS = {s: xio.STAGES[s][0] for s in STAGES}
+STAGE_TITLES = {s: STAGE_LABELS[s][:1].upper() + STAGE_LABELS[s][1:] for s in STAGES}
+DATE_HEADERS = {s: OPP_HEADERS["date_" + s] for s in STAGES}
+
+#: « Entonnoir », summary per channel: key → (header, style)
+SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
+    "channel": ("Canal", "text"),
+    "leads": ("Pistes", "int"),
+    "orders": ("Commandes", "int"),
+    "conversion": ("Taux de transformation (commandes / pistes)", "pct"),
+    "revenue": ("CA HT commandé", "eur"),
+    "average_order": ("Panier moyen (CA / commandes)", "eur"),
+    "spend": ("Dépenses d'acquisition (à saisir)", "input_eur"),
+    "cost_per_lead": ("Coût par piste", "eur"),
+    "cost_per_acquisition": ("Coût par acquisition (CPA)", "eur"),
+    "spend_to_revenue": ("Dépenses / CA commandé", "pct"),
+    "cycle_days": ("Délai médian piste → commande (jours)", "dec"),
+    "satisfaction": ("Satisfaction moyenne (/10)", "dec"),
+    "answers": ("Réponses à l'enquête", "int"),
+}
+#: « Entonnoir », channel × stage block: key → (header, style)
+FUNNEL_COLUMNS: dict[str, tuple[str, str]] = {
+    "group": ("Canal", "text"),
+    "stage": ("Étape", "text"),
+    "count": ("Effectif (ont atteint l'étape)", "int"),
+    "step": ("Conversion étape", "pct"),
+    "overall": ("Conversion globale", "pct"),
+    "drop_off": ("Déperdition", "pct"),
+    "median_days": ("Délai médian depuis l'étape précédente (jours)", "dec"),
+    "at_stage": ("Arrêtées à cette étape", "int"),
+}
+
+#: « Tournée » parameters: key → (row, label, style, default)
+TOUR_PARAMS: dict[str, tuple[int, str, str, Any]] = {
+    "start": (5, "Point de départ (adresse)", "input_text", None),
+    "start_latitude": (6, "Latitude du départ", "input_dec4", None),
+    "start_longitude": (7, "Longitude du départ", "input_dec4", None),
+    "speed_kmh": (8, "Vitesse moyenne sur route (km/h)", "input_dec", 60.0),
+    "road_factor": (9, "Coefficient distance routière / vol d'oiseau", "input_dec", 1.3),
+    "day_minutes": (10, "Temps de travail par jour, trajets et visites (min)", "input_int", 480),
+}
+_MINUTES_PER_KM_ROW = 11
+#: « Tournée » results: key → (row, label, style)
+TOUR_RESULTS: dict[str, tuple[int, str, str]] = {
+    "visits": (14, "Clients visités", "int"),
+    "days": (15, "Jours de tournée", "int"),
+    "km": (16, "Distance à vol d'oiseau (km)", "dec"),
+    "road_km": (17, "Distance routière estimée (km)", "dec"),
+    "travel_minutes": (18, "Temps de trajet (min)", "dec"),
+    "visit_minutes": (19, "Temps de visite (min)", "dec"),
+    "total_minutes": (20, "Temps total (min)", "dec"),
+    "circuit_km": (21, "Circuit unique optimisé, retour compris (km à vol d'oiseau)", "dec"),
+}
+#: « Tournée », visiting order: key → (header, style), columns A, B, …
+ORDER_COLUMNS: dict[str, tuple[str, str]] = {
+    "customer": ("Client", "text"),
+    "address": ("Adresse", "text"),
+    "rank": ("N° de passage", "int"),
+    "day": ("Jour", "int"),
+    "latitude": ("Latitude", "dec4"),
+    "longitude": ("Longitude", "dec4"),
+    "visit": ("Durée de visite (min)", "int"),
+    "leg_km": ("Depuis l'arrêt précédent (km)", "dec"),
+    "start_km": ("Depuis le départ (km)", "dec"),
+    "travel_km": ("Trajet effectué (km)", "dec"),
+    "travel_minutes": ("Temps de trajet (min)", "dec"),
+    "end_minutes": ("Fin de visite (min depuis le départ du jour)", "dec"),
+    "return_km": ("Retour au départ (km)", "dec"),
+    "day_end_minutes": ("Retour au départ (min depuis le départ du jour)", "dec"),
+}
+#: « Tournée », summary per day (from column D): key → (header, style)
+DAY_COLUMNS: dict[str, tuple[str, str]] = {
+    "day": ("Jour", "int"),
+    "visits": ("Visites", "int"),
+    "km": ("Distance à vol d'oiseau (km)", "dec"),
+    "road_km": ("Distance routière estimée (km)", "dec"),
+    "travel_minutes": ("Temps de trajet (min)", "dec"),
+    "visit_minutes": ("Temps de visite (min)", "dec"),
+    "total_minutes": ("Temps total (min)", "dec"),
+    "over": ("Dépassement", "text"),
+}
+_DAY_FIRST_COL = 4  # D
+#: the customers typed in « Tournée » (readers' French headers of the locations)
+VISIT_HEADERS = {c.name: c.label for c in xio.LOCATIONS.columns}
+_VISIT_STYLES = {"customer": "input_text", "address": "input_text", "latitude": "input_dec4", "longitude": "input_dec4",
+                 "visit_minutes": "input_int", "priority": "input_int"}
+#: empty rows left below the customers to visit, to add some
+SPARE_VISIT_ROWS = 20
+DEFAULT_VISIT_MINUTES = 45.0
+
+#: « Carte d'expérience »: stage → (funnel stage or None, indicator, value kind)
+EXPERIENCE_STAGES: dict[str, tuple[str | None, str, str]] = {
+    "Piste (découverte)": ("lead", "Nombre de pistes", "count"),
+    "Contact": ("contact", "Taux de contact (contacts / pistes)", "step"),
+    "Rendez-vous": ("meeting", "Taux de prise de rendez-vous (rendez-vous / contacts)", "step"),
+    "Devis": ("quote", "Taux de devis (devis / rendez-vous)", "step"),
+    "Commande": ("order", "Taux de transformation des devis (commandes / devis)", "step"),
+    "Livraison et mise en service": (None, "Satisfaction moyenne des clients (enquête, /10)", "satisfaction"),
+    "Suivi et fidélisation": (None, "Part des clients satisfaits (note ≥ 8/10)", "satisfied"),
+}
+TOUCHPOINTS = ("Site web", "E-mail", "Téléphone", "Salon", "Visite terrain", "Devis / ADV", "Livraison / SAV")
+EXPERIENCE_PLAN = {"pain": ("Irritants (points de douleur)", 34), "actions": ("Actions d'amélioration", 34),
+                   "owner": ("Responsable", 16), "indicator": ("Indicateur de suivi", 30),
+                   "value": ("Valeur actuelle", 12), "objective": ("Objectif", 12)}
+
+_TOTAL_STYLES = {"text": "total_text", "int": "total_int", "pct": "total_pct", "eur": "total_eur",
+                 "input_eur": "total_eur"}
+_MEDIAN_NOTE = ("Délais médians calculés par AGREGAT(16 ; 6 ; délais / conditions ; 0,5) — le centile 50 % des "
+                "opportunités du canal dont les deux dates sont connues (formule ordinaire, sans validation matricielle).")
+
+
+@dataclass
+class JourneyLayout:
+    """Where things are in the workbook (tests, reading the workbook back)."""
+
+    channels: list[str]
+    opportunities: pd.DataFrame  # as written in the « Opportunités » table
+    spend: dict[str, float]
+    #: « Entonnoir »
+    summary_rows: dict[str, int]  # channel (and ALL_CHANNELS) → row
+    summary_cols: dict[str, int]
+    funnel_rows: dict[tuple[str, str], int]  # (channel or ALL_CHANNELS, stage) → row
+    funnel_cols: dict[str, int]
+    reasons: list[str]
+    reason_rows: dict[str, int]
+    reason_cols: dict[str, int]  # stage → column, "total", "share"
+    reason_total_row: int | None
+    #: « Carte d'expérience »
+    experience_rows: dict[str, int]
+    touchpoint_cols: dict[str, int]
+    experience_cols: dict[str, int]  # "average" and the EXPERIENCE_PLAN keys
+    experience_average_row: int
+    #: « Tournée »
+    tour_params: dict[str, Any]
+    param_cells: dict[str, str]
+    result_cells: dict[str, str]
+    visits: pd.DataFrame  # the customers to visit, as typed
+    visit_header_row: int
+    visit_capacity: int
+    order: list[str]  # customers in visiting order
+    order_first_row: int
+    order_cols: dict[str, int]
+    day_first_row: int
+    day_rows: int
+    day_cols: dict[str, int]
+    tour: core.TourPlan | None
+    has_map: bool
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs
+# ------------------------------------------------------------------------------------------------
+
+def _text(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _opportunities_frame(opportunities: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    o = opportunities.reset_index(drop=True).copy()
+    for name in OPP_HEADERS:
+        if name not in o.columns:
+            o[name] = None
+    for s in STAGES:
+        o["date_" + s] = pd.to_datetime(o["date_" + s], errors="coerce")
+    if year is not None:
+        o = o[o["date_lead"].dt.year == int(year)].reset_index(drop=True)
+        if o.empty:
+            raise ValueError(f"aucune opportunité dont la date de piste tombe en {year}")
+    o["stage"] = [str(s).strip().lower() for s in o["stage"]]
+    unknown = sorted(set(o["stage"]) - set(STAGES))
+    if unknown:
+        raise ValueError(f"étape inconnue dans les opportunités : {', '.join(unknown)} (attendu : {', '.join(STAGES)})")
+    for name in ("id", "customer", "channel", "rep", "lost_reason"):
+        o[name] = pd.Series([_text(v) for v in o[name]], index=o.index, dtype=object)
+    o["amount"] = pd.to_numeric(o["amount"], errors="coerce")
+    o["satisfaction"] = pd.to_numeric(o["satisfaction"], errors="coerce")
+    return o[list(OPP_HEADERS)]
+
+
+def _visits_frame(visits: pd.DataFrame | None) -> pd.DataFrame:
+    columns = list(VISIT_HEADERS)
+    if visits is None or len(visits) == 0:
+        return pd.DataFrame(columns=columns)
+    v = visits.reset_index(drop=True).copy()
+    for name in columns:
+        if name not in v.columns:
+            v[name] = None
+    v["customer"] = pd.Series([_text(x) for x in v["customer"]], index=v.index, dtype=object)
+    v = v[v["customer"].notna()]
+    v = v.drop_duplicates("customer", keep="first").reset_index(drop=True)
+    v["address"] = pd.Series([_text(x) for x in v["address"]], index=v.index, dtype=object)
+    for name in ("latitude", "longitude", "visit_minutes", "priority"):
+        v[name] = pd.to_numeric(v[name], errors="coerce")
+    missing = v["latitude"].isna() | v["longitude"].isna()
+    if missing.any():
+        raise ValueError("coordonnées manquantes pour le(s) client(s) à visiter : "
+                         + ", ".join(v.loc[missing, "customer"].astype(str)))
+    v["visit_minutes"] = v["visit_minutes"].fillna(DEFAULT_VISIT_MINUTES)
+    return v[columns]
+
+
+def select_visits(locations: pd.DataFrame | None, *, sales: pd.DataFrame | None = None,
+                  customers: pd.DataFrame | None = None, rep: str | None = None, region: str | None = None,
+                  limit: int = 20, radius_km: float = 150.0) -> pd.DataFrame:
+    """The customers to put in the default tour.
+
+    Parameters
+    ----------
+    locations : DataFrame or None
+        Customer locations (:func:`xlsales.io.read_locations`). None or empty: no customer.
+    sales : DataFrame, optional
+        Sales lines (rep, customer, region): with them the tour is one rep's customers of one
+        region — ``rep`` (default: the rep with the most customers located, first in alphabetical
+        order on a tie) and ``region`` (default: the rep's main region, from ``customers`` when
+        it has a region per customer, else from the sales lines).
+    customers : DataFrame, optional
+        The customer file (customer, region), for the customers' regions.
+    limit : int
+        Without sales lines: at most this many customers, the nearest to the centre of the
+        densest area (the location with the most others within ``radius_km``).
+
+    Returns
+    -------
+    DataFrame
+        Rows of ``locations`` (customer, address, latitude, longitude, visit_minutes, priority),
+        in the order of ``locations``.
+    """
+    if locations is None or len(locations) == 0:
+        return pd.DataFrame(columns=list(VISIT_HEADERS))
+    loc = locations.reset_index(drop=True).copy()
+    loc["customer"] = loc["customer"].astype(str)
+    located = set(loc["customer"])
+    if sales is not None and len(sales) and "rep" in sales.columns:
+        s = sales.assign(customer=sales["customer"].astype(str), rep=sales["rep"].astype(str))
+        s = s[s["customer"].isin(located)]
+        if s.empty:
+            return loc.iloc[0:0]
+        if rep is None:
+            per_rep = s.groupby("rep")["customer"].nunique()
+            rep = min(per_rep.index, key=lambda r: (-per_rep[r], r))
+        mine = s[s["rep"] == rep]
+        region_of = None
+        if customers is not None and "region" in customers.columns:
+            region_of = customers.assign(customer=customers["customer"].astype(str)).set_index("customer")["region"]
+        elif "region" in s.columns:
+            region_of = mine.groupby("customer")["region"].agg(lambda x: x.mode().iat[0])
+        wanted = set(mine["customer"])
+        if region_of is not None:
+            regions = region_of.reindex(sorted(wanted)).dropna().astype(str)
+            if region is None and len(regions):
+                counts = regions.value_counts()
+                region = min(counts.index, key=lambda r: (-counts[r], r))
+            if region is not None:
+                wanted = set(regions[regions == region].index)
+        return loc[loc["customer"].isin(wanted)].reset_index(drop=True)
+    lat = loc["latitude"].to_numpy(dtype=float)
+    lon = loc["longitude"].to_numpy(dtype=float)
+    from ..core.journey import distance_matrix_km
+
+    d = distance_matrix_km(lat, lon)
+    seed = int(np.argmax((d <= radius_km).sum(axis=1)))
+    near = np.argsort(d[seed], kind="stable")
+    near = near[d[seed, near] <= radius_km][:limit]
+    return loc.iloc[np.sort(near)].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# formulas
+# ------------------------------------------------------------------------------------------------
+
+def _opp(field_name: str) -> str:
+    return column(OPP_TABLE, OPP_HEADERS[field_name])
+
+
+def _median_formula(later: str, earlier: str, channel_cell: str | None) -> str:
+    """Median days from ``earlier`` to ``later`` stage (opportunities with both dates), "" when none."""
+    d1, d0 = _opp("date_" + later), _opp("date_" + earlier)
+    conditions = f'({d1}<>"")*({d0}<>"")'
+    if channel_cell:
+        conditions = f"({_opp('channel')}={channel_cell})*" + conditions
+    return f'IFERROR(_xlfn.AGGREGATE(16,6,({d1}-{d0})/({conditions}),0.5),"")'
+
+
+def _reached_formula(k: int) -> str:
+    """Opportunities whose stage reached is the k-th (0-based) or a later one (all channels)."""
+    return "+".join(f'COUNTIF({_opp("stage")},"{STAGE_LABELS[s]}")' for s in STAGES[k:])
+
+
+def _haversine(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
+    """Great-circle km between two points, R = 6 371 km (as :func:`xlsales.core.distance_km`)."""
+    return (f"2*6371*ASIN(MIN(1,SQRT(SIN(RADIANS({lat2}-{lat1})/2)^2"
+            f"+COS(RADIANS({lat1}))*COS(RADIANS({lat2}))*SIN(RADIANS({lon2}-{lon1})/2)^2)))")
+
+
+# ------------------------------------------------------------------------------------------------
+# sheets
+# ------------------------------------------------------------------------------------------------
+
+def _opportunities_sheet(o: pd.DataFrame) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["opportunities"], role="input", protect=False, freeze="B2", tab_color="70AD47")
+    headers = list(OPP_HEADERS.values())
+    sheet.row(1, 1, headers, style="header")
+    styles = {"amount": "data_eur", "satisfaction": "data_dec", **{"date_" + s: "data_date" for s in STAGES}}
+    n = len(o)
+    for i, rec in enumerate(o.itertuples(index=False), start=2):
+        for j, name in enumerate(OPP_HEADERS, start=1):
+            value = getattr(rec, name)
+            if name == "stage":
+                value = STAGE_LABELS[value]
+            elif name.startswith("date_"):
+                value = None if pd.isna(value) else value.date()
+            elif isinstance(value, float) and np.isnan(value):
+                value = None
+            sheet.set(i, j, value, style=styles.get(name, "data_text"))
+    sheet.tables.append(TableSpec(OPP_TABLE, f"A1:{col(len(headers))}{max(n, 1) + 1}"))
+    letters = {name: col(j) for j, name in enumerate(OPP_HEADERS, start=1)}
+    end = max(n, 1) + 500
+    sheet.validations += [
+        Validation(f"{letters['stage']}2:{letters['stage']}{end}", "list", None,
+                   '"' + ",".join(STAGE_LABELS.values()) + '"',
+                   prompt="Étape la plus avancée atteinte : piste, contact, rendez-vous, devis ou commande",
+                   error="piste, contact, rendez-vous, devis ou commande."),
+        Validation(f"{letters['date_lead']}2:{letters['date_order']}{end}", "date", "between", "1", "2958465",
+                   prompt="Date à laquelle l'opportunité a atteint l'étape", error="Une date est attendue."),
+        Validation(f"{letters['amount']}2:{letters['amount']}{end}", "decimal", "greaterThanOrEqual", "0",
+                   prompt="Montant HT estimé ou commandé (€)", error="Un montant positif est attendu."),
+        Validation(f"{letters['satisfaction']}2:{letters['satisfaction']}{end}", "decimal", "between", "0", "10",
+                   prompt="Note de satisfaction de 0 à 10", error="Une note de 0 à 10 est attendue."),
+    ]
+    note_col = len(headers) + 2
+    sheet.set(1, note_col, "Une ligne par opportunité ; « Étape atteinte » = l'étape la plus avancée (commande si gagnée). "
+                           "Collez de nouvelles lignes sous le tableau : l'entonnoir se recalcule.", style="note")
+    widths = {"id": 16, "customer": 34, "channel": 22, "rep": 18, "stage": 12, "amount": 13, "lost_reason": 22,
+              "satisfaction": 11}
+    for j, name in enumerate(OPP_HEADERS, start=1):
+        sheet.widths[col(j)] = widths.get(name, 12)
+    sheet.print_setup = PrintSetup(title_rows="1:1", header="Opportunités")
+    return sheet
+
+
+def _funnel_sheet(o: pd.DataFrame, channels: list[str], spend: dict[str, float]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["funnel"], tab_color="1F4E78")
+    sheet.title("Entonnoir de conversion par canal",
+                "Effectif d'une étape = opportunités qui l'ont atteinte (étape atteinte égale ou plus avancée) ; "
+                "conversion étape = effectif / effectif de l'étape précédente ; déperdition = 1 − conversion étape.")
+    sheet.set(3, 1, _MEDIAN_NOTE, style="note")
+    groups = channels + [ALL_CHANNELS]
+    # --- summary per channel ---------------------------------------------------------------------
+    s_label, s_header = 4, 5
+    s_first = s_header + 1
+    scol = {key: j for j, key in enumerate(SUMMARY_COLUMNS, start=1)}
+    L = {key: col(c) for key, c in scol.items()}
+    sheet.set(s_label, 1, "Synthèse par canal", style="label")
+    sheet.row(s_header, 1, [h for h, _ in SUMMARY_COLUMNS.values()], style="header")
+    sheet.heights[s_header] = 60
+    summary_rows = {g: s_first + i for i, g in enumerate(groups)}
+    s_total = summary_rows[ALL_CHANNELS]
+    # --- funnel per channel × stage ----------------------------------------------------------------
+    f_label = s_total + 2
+    f_header = f_label + 1
+    f_first = f_header + 1
+    fcol = {key: j for j, key in enumerate(FUNNEL_COLUMNS, start=1)}
+    F = {key: col(c) for key, c in fcol.items()}
+    funnel_rows = {}
+    for i, g in enumerate(groups):
+        for k, s in enumerate(STAGES):
+            funnel_rows[(g, s)] = f_first + i * len(STAGES) + k
+    f_last = f_first + len(groups) * len(STAGES) - 1
+
+    for g in groups:
+        r = summary_rows[g]
+        total = g == ALL_CHANNELS
+        first_row, order_row = funnel_rows[(g, "lead")], funnel_rows[(g, "order")]
+        channel_cell = None if total else f"$A{r}"
+        revenue = (f'SUMIFS({_opp("amount")},{_opp("stage")},"{STAGE_LABELS["order"]}")' if total else
+                   f'SUMIFS({_opp("amount")},{_opp("channel")},$A{r},{_opp("stage")},"{STAGE_LABELS["order"]}")')
+        if total:
+            satisfaction = f'IFERROR(AVERAGE({_opp("satisfaction")}),"")'
+            answers = f"COUNT({_opp('satisfaction')})"
+            spend_cell: Any = Formula(f'IF(COUNT({L["spend"]}{s_first}:{L["spend"]}{s_total - 1})=0,"",'
+                                      f'SUM({L["spend"]}{s_first}:{L["spend"]}{s_total - 1}))')
+        else:
+            satisfaction = f'IFERROR(AVERAGEIFS({_opp("satisfaction")},{_opp("channel")},$A{r}),"")'
+            answers = f'COUNTIFS({_opp("channel")},$A{r},{_opp("satisfaction")},">=0")'
+            value = spend.get(g)
+            spend_cell = None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+        values = {
+            "channel": g,
+            "leads": Formula(f"{F['count']}{first_row}"),
+            "orders": Formula(f"{F['count']}{order_row}"),
+            "conversion": Formula(safe_ratio(f"{L['orders']}{r}", f"{L['leads']}{r}")),
+            "revenue": Formula(revenue),
+            "average_order": Formula(safe_ratio(f"{L['revenue']}{r}", f"{L['orders']}{r}")),
+            "spend": spend_cell,
+            "cost_per_lead": Formula(f'IF(OR({L["spend"]}{r}="",{L["leads"]}{r}=0),"",{L["spend"]}{r}/{L["leads"]}{r})'),
+            "cost_per_acquisition": Formula(
+                f'IF(OR({L["spend"]}{r}="",{L["orders"]}{r}=0),"",{L["spend"]}{r}/{L["orders"]}{r})'),
+            "spend_to_revenue": Formula(
+                f'IF(OR({L["spend"]}{r}="",{L["revenue"]}{r}=0),"",{L["spend"]}{r}/{L["revenue"]}{r})'),
+            "cycle_days": Formula(_median_formula("order", "lead", channel_cell)),
+            "satisfaction": Formula(satisfaction),
+            "answers": Formula(answers),
+        }
+        styles = [_TOTAL_STYLES.get(st, st) if total else st for _, st in SUMMARY_COLUMNS.values()]
+        sheet.row(r, 1, list(values.values()), style=styles)
+    # funnel rows
+    sheet.set(f_label, 1, "Entonnoir par canal et par étape", style="label")
+    sheet.row(f_header, 1, [h for h, _ in FUNNEL_COLUMNS.values()], style="header")
+    sheet.heights[f_header] = 60
+    for g in groups:
+        total = g == ALL_CHANNELS
+        first_row = funnel_rows[(g, "lead")]
+        for k, s in enumerate(STAGES):
+            r = funnel_rows[(g, s)]
+            at_stage = (f"COUNTIFS({_opp('stage')},$B{r})" if total
+                        else f"COUNTIFS({_opp('channel')},$A{r},{_opp('stage')},$B{r})")
+            count = f"{F['at_stage']}{r}" + (f"+{F['count']}{r + 1}" if k < len(STAGES) - 1 else "")
+            if k == 0:
+                step = f'IF({F["count"]}{r}=0,"",1)'
+                drop = f'IF({F["count"]}{r}=0,"",0)'
+                median: Any = None
+            else:
+                step = safe_ratio(f"{F['count']}{r}", f"{F['count']}{r - 1}")
+                drop = f'IF({F["count"]}{r - 1}=0,"",1-{F["step"]}{r})'
+                median = Formula(_median_formula(s, STAGES[k - 1], None if total else f"$A{r}"))
+            overall = safe_ratio(f"{F['count']}{r}", f"{F['count']}${first_row}")
+            row_styles = [_TOTAL_STYLES.get(st, st) if total else st for _, st in FUNNEL_COLUMNS.values()]
+            sheet.row(r, 1, [g, STAGE_TITLES[s], Formula(count), Formula(step), Formula(overall), Formula(drop),
+                             median, Formula(at_stage)], style=row_styles)
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{F['drop_off']}{f_first}:{F['drop_off']}{f_last}", "cell_is", "greaterThanOrEqual", ["0.5"], look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{F['count']}{f_first}:{F['count']}{f_last}", "data_bar", colors=("638EC6",)))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{L['conversion']}{s_first}:{L['conversion']}{s_total - 1}", "color_scale"))
+    # --- lost reasons ------------------------------------------------------------------------------
+    reasons = [r for r in dict.fromkeys(x for x in o["lost_reason"] if x)]
+    reason_rows, reason_cols, reason_total = {}, {}, None
+    if reasons:
+        r_label = f_last + 2
+        r_header = r_label + 1
+        sheet.set(r_label, 1, "Motifs de perte par étape atteinte (nombre d'opportunités)", style="label")
+        headers = ["Motif de perte"] + [STAGE_TITLES[s] for s in STAGES] + ["Total", "Part"]
+        sheet.row(r_header, 1, headers, style="header")
+        reason_cols = {s: 2 + k for k, s in enumerate(STAGES)}
+        reason_cols["total"] = 2 + len(STAGES)
+        reason_cols["share"] = 3 + len(STAGES)
+        first = r_header + 1
+        reason_total = first + len(reasons)
+        for i, reason in enumerate(reasons):
+            r = first + i
+            reason_rows[reason] = r
+            cells: list[Any] = [reason]
+            for s in STAGES:
+                cells.append(Formula(f'COUNTIFS({_opp("lost_reason")},$A{r},{_opp("stage")},"{STAGE_LABELS[s]}")'))
+            t = col(reason_cols["total"])
+            cells.append(Formula(f"SUM(B{r}:{col(reason_cols[STAGES[-1]])}{r})"))
+            cells.append(Formula(safe_ratio(f"{t}{r}", f"{t}${reason_total}")))
+            sheet.row(r, 1, cells, style=["text"] + ["int"] * (len(STAGES) + 1) + ["pct"])
+        totals: list[Any] = ["Total"]
+        for c in range(2, reason_cols["total"] + 1):
+            totals.append(Formula(f"SUM({col(c)}{first}:{col(c)}{reason_total - 1})"))
+        totals.append(Formula(safe_ratio(f"{col(reason_cols['total'])}{reason_total}",
+                                         f"{col(reason_cols['total'])}{reason_total}")))
+        sheet.row(reason_total, 1, totals, style=["total_text"] + ["total_int"] * (len(STAGES) + 1) + ["total_pct"])
+        sheet.conditional_formats.append(ConditionalFormat(
+            f"{col(reason_cols['total'])}{first}:{col(reason_cols['total'])}{reason_total - 1}", "data_bar",
+            colors=("F8696B",)))
+    # --- charts ------------------------------------------------------------------------------------
+    q = quote_sheet(sheet.name)
+    t_first, t_last = funnel_rows[(ALL_CHANNELS, "lead")], funnel_rows[(ALL_CHANNELS, "order")]
+    chart_col = col(len(SUMMARY_COLUMNS) + 2)
+    sheet.charts.append(ChartSpec(
+        "column", "Entonnoir, tous canaux (opportunités ayant atteint l'étape)", f"{chart_col}4",
+        [ChartSeries(f"{q}!${F['count']}${t_first}:${F['count']}${t_last}", "Effectif",
+                     categories=f"{q}!${F['stage']}${t_first}:${F['stage']}${t_last}")],
+        y_format="#,##0", width_cm=16, height_cm=8))
+    if channels:
+        c_first, c_last = summary_rows[channels[0]], summary_rows[channels[-1]]
+        sheet.charts.append(ChartSpec(
+            "bar", "Taux de transformation par canal", f"{chart_col}21",
+            [ChartSeries(f"{q}!${L['conversion']}${c_first}:${L['conversion']}${c_last}", "Commandes / pistes",
+                         categories=f"{q}!$A${c_first}:$A${c_last}")],
+            y_format="0%", width_cm=16, height_cm=8))
+        sheet.charts.append(ChartSpec(
+            "column", "Coût par acquisition par canal", f"{chart_col}38",
+            [ChartSeries(f"{q}!${L['cost_per_acquisition']}${c_first}:${L['cost_per_acquisition']}${c_last}", "CPA",
+                         categories=f"{q}!$A${c_first}:$A${c_last}")],
+            y_format='#,##0 "€"', width_cm=16, height_cm=8))
+    sheet.validations.append(Validation(
+        f"{L['spend']}{s_first}:{L['spend']}{max(s_total - 1, s_first)}", "decimal", "greaterThanOrEqual", "0",
+        prompt="Dépenses d'acquisition du canal sur la période (salons, publicité, prospection…), en € HT",
+        error="Un montant positif est attendu."))
+    sheet.widths.update({"A": 26, "B": 14, **{col(c): 14 for c in range(3, len(SUMMARY_COLUMNS) + 1)}})
+    sheet.widths[col(len(SUMMARY_COLUMNS) + 1)] = 3
+    sheet.freeze = f"B{s_first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="1:2", header="Entonnoir de conversion")
+    return sheet, {"summary_rows": summary_rows, "summary_cols": scol, "funnel_rows": funnel_rows, "funnel_cols": fcol,
+                   "reasons": reasons, "reason_rows": reason_rows, "reason_cols": reason_cols,
+                   "reason_total": reason_total}
+
+
+def _experience_sheet(o: pd.DataFrame, touchpoints: Sequence[str]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["experience"], role="input", tab_color="70AD47")
+    sheet.title("Carte d'expérience client",
+                "Notez la satisfaction de 1 (très insatisfait) à 5 (très satisfait) à chaque étape et point de contact "
+                "(enquêtes, verbatims, observation) ; complétez le plan d'amélioration (cellules jaunes).")
+    group, header = 4, 5
+    first = header + 1
+    tp_cols = {t: 2 + j for j, t in enumerate(touchpoints)}
+    avg_col = 2 + len(touchpoints)
+    plan_cols = {key: avg_col + 2 + j for j, key in enumerate(EXPERIENCE_PLAN)}
+    stages = list(EXPERIENCE_STAGES)
+    rows = {s: first + i for i, s in enumerate(stages)}
+    last = first + len(stages) - 1
+    avg_row = last + 1
+    sheet.set(group, 2, "Satisfaction par point de contact (1 à 5)", style="label")
+    sheet.set(group, plan_cols["pain"], "Plan d'amélioration", style="label")
+    sheet.row(header, 1, ["Étape du parcours"] + list(touchpoints) + ["Moyenne de l'étape"], style="header")
+    for key, (label, _) in EXPERIENCE_PLAN.items():
+        sheet.set(header, plan_cols[key], label, style="header")
+    sheet.heights[header] = 32
+    last_tp = col(avg_col - 1)
+    satisfaction = _opp("satisfaction")
+    lost = o[o["lost_reason"].notna() & (o["stage"] != "order")]
+    for stage in stages:
+        r = rows[stage]
+        funnel_stage, indicator, kind = EXPERIENCE_STAGES[stage]
+        sheet.set(r, 1, stage, style="label")
+        for c in tp_cols.values():
+            sheet.set(r, c, None, style="input_int")
+        sheet.set(r, avg_col, formula=f'IF(COUNT(B{r}:{last_tp}{r})=0,"",AVERAGE(B{r}:{last_tp}{r}))', style="dec")
+        pain = None
+        if funnel_stage is not None:
+            here = lost[lost["stage"] == funnel_stage]["lost_reason"]
+            if len(here):
+                counts = here.value_counts()
+                top = min(counts.index, key=lambda x: (-counts[x], x))
+                pain = f"Principal motif de perte à cette étape : {top} ({counts[top]} sur {len(here)})"
+        elif kind == "satisfaction":
+            marks = o["satisfaction"].dropna()
+            low = int((marks <= 5).sum())
+            if low:
+                pain = f"{low} client(s) sur {len(marks)} ont noté leur commande 5/10 ou moins"
+        sheet.set(r, plan_cols["pain"], pain, style="input_wrap")
+        sheet.set(r, plan_cols["actions"], None, style="input_wrap")
+        sheet.set(r, plan_cols["owner"], None, style="input_text")
+        sheet.set(r, plan_cols["indicator"], indicator, style="input_wrap")
+        if kind == "count":
+            value, vstyle, ostyle = _reached_formula(0), "int", "input_int"
+        elif kind == "step":
+            k = STAGES.index(funnel_stage)
+            value = f'IF(({_reached_formula(k - 1)})=0,"",({_reached_formula(k)})/({_reached_formula(k - 1)}))'
+            vstyle, ostyle = "pct", "input_pct"
+        elif kind == "satisfaction":
+            value, vstyle, ostyle = f'IFERROR(AVERAGE({satisfaction}),"")', "dec", "input_dec"
+        else:
+            value = f'IF(COUNT({satisfaction})=0,"",COUNTIF({satisfaction},">=8")/COUNT({satisfaction}))'
+            vstyle, ostyle = "pct", "input_pct"
+        sheet.set(r, plan_cols["value"], formula=value, style=vstyle)
+        sheet.set(r, plan_cols["objective"], None, style=ostyle)
+        sheet.heights[r] = 45
+    sheet.set(avg_row, 1, "Moyenne du point de contact", style="total_text")
+    for c in tp_cols.values():
+        rng = f"{col(c)}{first}:{col(c)}{last}"
+        sheet.set(avg_row, c, formula=f'IF(COUNT({rng})=0,"",AVERAGE({rng}))', style="dec")
+    grid = f"B{first}:{last_tp}{last}"
+    sheet.set(avg_row, avg_col, formula=f'IF(COUNT({grid})=0,"",AVERAGE({grid}))', style="dec")
+    sheet.validations.append(Validation(grid, "whole", "between", "1", "5", prompt="Satisfaction de 1 à 5",
+                                        error="Une note entière de 1 à 5 est attendue."))
+    sheet.conditional_formats.append(ConditionalFormat(f"B{first}:{col(avg_col)}{avg_row}", "color_scale"))
+    v, ob = col(plan_cols["value"]), col(plan_cols["objective"])
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{v}{first}:{v}{last}", "expression", formula=[f"AND(ISNUMBER(${v}{first}),ISNUMBER(${ob}{first}),${v}{first}<${ob}{first})"],
+        look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{v}{first}:{v}{last}", "expression", formula=[f"AND(ISNUMBER(${v}{first}),ISNUMBER(${ob}{first}),${v}{first}>=${ob}{first})"],
+        look="good"))
+    sheet.widths.update({"A": 28, **{col(c): 12 for c in tp_cols.values()}, col(avg_col): 11, col(avg_col + 1): 2})
+    for key, (_, width) in EXPERIENCE_PLAN.items():
+        sheet.widths[col(plan_cols[key])] = width
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{group}:{header}", header="Carte d'expérience client")
+    return sheet, {"rows": rows, "tp_cols": tp_cols, "cols": {"average": avg_col, **plan_cols}, "avg_row": avg_row}
+
+
+def _tour_sheet(visits: pd.DataFrame, params: dict[str, Any], plan: core.TourPlan | None,
+                picture: bytes | None) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["tour"], tab_color="1F4E78")
+    sheet.title("Tournée : ordre de visite optimisé et planning par jour",
+                "Chaque jour part du point de départ et y revient ; un client rejoint la journée en cours si le retour "
+                "au départ reste dans le temps de travail, sinon il ouvre le jour suivant.")
+    sheet.set(3, 1, "Ordre de passage calculé par TOUR (circuit le plus court, valeurs) : après avoir changé les clients "
+                    "ou le départ, cliquez sur « Mettre à jour » (ou relancez xlsales journey). Distances (haversine), "
+                    "temps et jours se recalculent seuls.", style="note")
+    # parameters
+    sheet.row(4, 1, ["Paramètres", "Valeur"], style="header")
+    cells = {}
+    for key, (r, label, style, _) in TOUR_PARAMS.items():
+        sheet.set(r, 1, label, style="label")
+        sheet.set(r, 2, params.get(key), style=style)
+        cells[key] = f"B{r}"
+    m = _MINUTES_PER_KM_ROW
+    sheet.set(m, 1, "Minutes de route par km à vol d'oiseau", style="label")
+    sheet.set(m, 2, formula=f"{cells['road_factor']}/{cells['speed_kmh']}*60", style="dec4")
+    cells["minutes_per_km"] = f"B{m}"
+    A = {key: f"${c[0]}${c[1:]}" for key, c in cells.items()}
+    sheet.validations += [
+        Validation(cells["start_latitude"], "decimal", "between", "-90", "90", prompt="Latitude en degrés décimaux",
+                   error="Une latitude entre -90 et 90 est attendue."),
+        Validation(cells["start_longitude"], "decimal", "between", "-180", "180", prompt="Longitude en degrés décimaux",
+                   error="Une longitude entre -180 et 180 est attendue."),
+        Validation(cells["speed_kmh"], "decimal", "between", "5", "150", prompt="Vitesse moyenne porte à porte (km/h)",
+                   error="Une vitesse de 5 à 150 km/h est attendue."),
+        Validation(cells["road_factor"], "decimal", "between", "1", "3",
+                   prompt="Distance routière / distance à vol d'oiseau (1,2 à 1,4 en général)",
+                   error="Un coefficient de 1 à 3 est attendu."),
+        Validation(cells["day_minutes"], "whole", "between", "30", "1440", prompt="Temps de travail par jour, en minutes",
+                   error="Un nombre de minutes de 30 à 1 440 est attendu."),
+    ]
+    # layout of the blocks below
+    n = 0 if plan is None else len(plan.order)
+    day_rows = max(n, 1)
+    day_first = 5
+    order_top = max(38, day_first + day_rows + 2)
+    order_header = order_top + 1
+    order_first = order_header + 1
+    order_last = order_first + max(n, 1) - 1
+    ocol = {key: j for j, key in enumerate(ORDER_COLUMNS, start=1)}
+    O = {key: col(c) for key, c in ocol.items()}
+    visit_top = order_last + 3
+    visit_header = visit_top + 1
+    visit_first = visit_header + 1
+    capacity = len(visits) + SPARE_VISIT_ROWS
+    visit_last = visit_first + capacity - 1
+    vcol = {key: j for j, key in enumerate(VISIT_HEADERS, start=1)}
+    V = {key: f"${col(c)}${visit_first}:${col(c)}${visit_last}" for key, c in vcol.items()}
+
+    def rng(key):
+        return f"${O[key]}${order_first}:${O[key]}${order_last}"
+
+    # results
+    sheet.row(13, 1, ["Résultats", ""], style="header")
+    last_start = f"{O['start_km']}{order_last}"
+    results = {
+        "visits": f"COUNT({rng('rank')})",
+        "days": f"MAX({rng('day')})",
+        "km": f"SUM({rng('travel_km')})+SUM({rng('return_km')})",
+        "road_km": f"B{TOUR_RESULTS['km'][0]}*{A['road_factor']}",
+        "travel_minutes": f"B{TOUR_RESULTS['km'][0]}*{A['minutes_per_km']}",
+        "visit_minutes": f"SUM({rng('visit')})",
+        "total_minutes": f"B{TOUR_RESULTS['travel_minutes'][0]}+B{TOUR_RESULTS['visit_minutes'][0]}",
+        "circuit_km": f"SUM({rng('leg_km')})+{last_start}",
+    }
+    result_cells = {}
+    for key, (r, label, style) in TOUR_RESULTS.items():
+        sheet.set(r, 1, label, style="label")
+        sheet.set(r, 2, formula=results[key], style=style)
+        result_cells[key] = f"B{r}"
+    days_cell = A["days"] = f"$B${TOUR_RESULTS['days'][0]}"
+    # visiting order
+    sheet.set(order_top, 1, "Ordre de visite optimisé", style="label")
+    sheet.row(order_header, 1, [h for h, _ in ORDER_COLUMNS.values()], style="header")
+    sheet.heights[order_header] = 45
+    order = [] if plan is None else [str(visits["customer"].iat[i]) for i in plan.order]
+    mpk, limit = A["minutes_per_km"], A["day_minutes"]
+    for k, customer in enumerate(order):
+        r = order_first + k
+        first, last = k == 0, k == n - 1
+        match = f"MATCH($A{r},{V['customer']},0)"
+        prev_lat, prev_lon = (A["start_latitude"], A["start_longitude"]) if first else (f"{O['latitude']}{r - 1}",
+                                                                                          f"{O['longitude']}{r - 1}")
+        lat, lon = f"{O['latitude']}{r}", f"{O['longitude']}{r}"
+        x = {key: f"{O[key]}{r}" for key in ORDER_COLUMNS}
+        p = {key: f"{O[key]}{r - 1}" for key in ORDER_COLUMNS}
+        nx = {key: f"{O[key]}{r + 1}" for key in ORDER_COLUMNS}
+        values = {
+            "customer": customer,
+            "address": Formula(f'INDEX({V["address"]},{match})&""'),
+            "rank": k + 1,
+            "day": 1 if first else Formula(f"IF({p['end_minutes']}+({x['leg_km']}+{x['start_km']})*{mpk}+{x['visit']}"
+                                           f"<={limit},{p['day']},{p['day']}+1)"),
+            "latitude": Formula(f"INDEX({V['latitude']},{match})"),
+            "longitude": Formula(f"INDEX({V['longitude']},{match})"),
+            "visit": Formula(f"INDEX({V['visit_minutes']},{match})"),
+            "leg_km": Formula(_haversine(prev_lat, prev_lon, lat, lon)),
+            "start_km": Formula(_haversine(A["start_latitude"], A["start_longitude"], lat, lon)),
+            "travel_km": Formula(x["start_km"] if first else f"IF({x['day']}={p['day']},{x['leg_km']},{x['start_km']})"),
+            "travel_minutes": Formula(f"{x['travel_km']}*{mpk}"),
+            "end_minutes": Formula(f"{x['travel_minutes']}+{x['visit']}" if first else
+                                   f"IF({x['day']}={p['day']},{p['end_minutes']},0)+{x['travel_minutes']}+{x['visit']}"),
+            "return_km": Formula(x["start_km"] if last else f"IF({nx['day']}<>{x['day']},{x['start_km']},0)"),
+            "day_end_minutes": Formula(f"{x['end_minutes']}+{x['return_km']}*{mpk}" if last else
+                                       f'IF({nx["day"]}<>{x["day"]},{x["end_minutes"]}+{x["return_km"]}*{mpk},"")'),
+        }
+        sheet.row(r, 1, list(values.values()), style=[st for _, st in ORDER_COLUMNS.values()])
+    if n:
+        end = f"{O['day_end_minutes']}{order_first}"
+        sheet.conditional_formats.append(ConditionalFormat(
+            f"{O['day_end_minutes']}{order_first}:{O['day_end_minutes']}{order_last}", "expression",
+            formula=[f"AND(ISNUMBER({end}),{end}>{limit})"], look="bad"))
+        sheet.conditional_formats.append(ConditionalFormat(
+            f"{O['day']}{order_first}:{O['day']}{order_last}", "color_scale", colors=("DDEBF7", "9BC2E6", "2F75B5")))
+    else:
+        sheet.set(order_first, 1, "Aucun client à visiter : saisissez-les ci-dessous puis mettez le classeur à jour.",
+                  style="note")
+    # summary per day
+    dcol = {key: _DAY_FIRST_COL + j for j, key in enumerate(DAY_COLUMNS)}
+    D = {key: col(c) for key, c in dcol.items()}
+    sheet.row(4, _DAY_FIRST_COL, [h for h, _ in DAY_COLUMNS.values()], style="header")
+    sheet.heights[4] = 45
+    for d in range(1, day_rows + 1):
+        r = day_first + d - 1
+        day = f"${D['day']}{r}"
+        blank = f'IF({day}="","",'
+        values = {
+            "day": Formula(f'IF({d}<={days_cell},{d},"")'),
+            "visits": Formula(f"{blank}COUNTIF({rng('day')},{day}))"),
+            "km": Formula(f"{blank}SUMIF({rng('day')},{day},{rng('travel_km')})+SUMIF({rng('day')},{day},{rng('return_km')}))"),
+            "road_km": Formula(f"{blank}{D['km']}{r}*{A['road_factor']})"),
+            "travel_minutes": Formula(f"{blank}{D['km']}{r}*{mpk})"),
+            "visit_minutes": Formula(f"{blank}SUMIF({rng('day')},{day},{rng('visit')}))"),
+            "total_minutes": Formula(f"{blank}{D['travel_minutes']}{r}+{D['visit_minutes']}{r})"),
+            "over": Formula(f'{blank}IF({D["total_minutes"]}{r}>{limit},"oui","non"))'),
+        }
+        sheet.row(r, _DAY_FIRST_COL, list(values.values()), style=[st for _, st in DAY_COLUMNS.values()])
+    day_last = day_first + day_rows - 1
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{D['over']}{day_first}:{D['over']}{day_last}", "cell_is", "equal", ['"oui"'], look="bad"))
+    # chart of the days at build time, and the map
+    q = quote_sheet(sheet.name)
+    shown = max(1, int(plan.days.day.max()) if n else 1)
+    sheet.charts.append(ChartSpec(
+        "column", "Temps par jour (trajets et visites, min)", "A23",
+        [ChartSeries(f"{q}!${D['travel_minutes']}${day_first}:${D['travel_minutes']}${day_first + shown - 1}",
+                     "Trajets", categories=f"{q}!${D['day']}${day_first}:${D['day']}${day_first + shown - 1}"),
+         ChartSeries(f"{q}!${D['visit_minutes']}${day_first}:${D['visit_minutes']}${day_first + shown - 1}", "Visites")],
+        x_title="Jour", y_format="#,##0", width_cm=13, height_cm=7.5))
+    map_col = col(dcol["over"] + 2)
+    if picture is not None:
+        sheet.images.append(Image(f"{map_col}4", picture, width_px=640,
+                                  description="Carte de la tournée : départ, clients numérotés dans l'ordre de passage, "
+                                              "trajets par jour"))
+    else:
+        sheet.set(4, dcol["over"] + 2, "Carte non dessinée (aucun client, ou Pillow absent).", style="note")
+    # customers to visit (typed in)
+    sheet.set(visit_top, 1, "Clients à visiter (saisie : ajoutez des lignes dans la zone jaune)", style="label")
+    sheet.row(visit_header, 1, list(VISIT_HEADERS.values()), style="header")
+    sheet.heights[visit_header] = 30
+    for i in range(capacity):
+        r = visit_first + i
+        rec = visits.iloc[i] if i < len(visits) else None
+        for key, c in vcol.items():
+            value = None if rec is None else rec[key]
+            if value is not None and not isinstance(value, str) and pd.isna(value):
+                value = None
+            if key in ("visit_minutes", "priority") and value is not None:
+                value = int(value) if float(value).is_integer() else float(value)
+            elif key in ("latitude", "longitude") and value is not None:
+                value = float(value)
+            sheet.set(r, c, value, style=_VISIT_STYLES[key])
+    VL = {key: col(c) for key, c in vcol.items()}
+    sheet.validations += [
+        Validation(f"{VL['latitude']}{visit_first}:{VL['latitude']}{visit_last}", "decimal", "between", "-90", "90",
+                   prompt="Latitude en degrés décimaux", error="Une latitude entre -90 et 90 est attendue."),
+        Validation(f"{VL['longitude']}{visit_first}:{VL['longitude']}{visit_last}", "decimal", "between", "-180", "180",
+                   prompt="Longitude en degrés décimaux", error="Une longitude entre -180 et 180 est attendue."),
+        Validation(f"{VL['visit_minutes']}{visit_first}:{VL['visit_minutes']}{visit_last}", "decimal",
+                   "greaterThanOrEqual", "0", prompt="Durée de la visite en minutes", error="Une durée positive est attendue."),
+        Validation(f"{VL['priority']}{visit_first}:{VL['priority']}{visit_last}", "whole", "between", "1", "9",
+                   prompt="Priorité de 1 (haute) à 9", error="Un entier de 1 à 9 est attendu."),
+    ]
+    sheet.widths.update({"A": 48, "B": 42, **{col(c): 12 for c in range(3, len(ORDER_COLUMNS) + 1)}})
+    sheet.freeze = "A4"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Tournée")
+    return sheet, {"param_cells": cells, "result_cells": result_cells, "order_first": order_first, "order_cols": ocol,
+                   "day_first": day_first, "day_rows": day_rows, "day_cols": dcol, "visit_header": visit_header,
+                   "capacity": capacity, "order": order}
+
+
+# ------------------------------------------------------------------------------------------------
+# the map
+# ------------------------------------------------------------------------------------------------
+
+_DAY_COLOURS = ["#1F77B4", "#D62728", "#2CA02C", "#FF7F0E", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22",
+                "#7F7F7F"]
+
+
+def _nice_step(span: float) -> float:
+    for step in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0):
+        if span / step <= 7:
+            return step
+    return 45.0
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    text = f"{abs(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}° {positive if value >= 0 else negative}"
+
+
+_FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf", "Helvetica.ttc")
+
+
+def _font_loader(image_font):
+    """(size → font, plain): a TrueType font with accented letters when the system has one, else
+    Pillow's own font (``plain`` True: text is written without accents)."""
+    for name in _FONTS:
+        try:
+            image_font.truetype(name, 12)
+        except OSError:
+            continue
+        return (lambda size, name=name: image_font.truetype(name, size)), False
+    try:
+        image_font.load_default(size=12)
+        return (lambda size: image_font.load_default(size=size)), True
+    except TypeError:  # pragma: no cover - Pillow < 10.1: fixed-size bitmap font
+        return (lambda size: image_font.load_default()), True
+
+
+def _without_accents(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def tour_map_png(start: tuple[float, float], latitudes: Sequence[float], longitudes: Sequence[float],
+                 days: Sequence[int], *, title: str = "Tournée", start_label: str = "Départ",
+                 size: tuple[int, int] = (960, 680)) -> bytes | None:
+    """A map of a tour as PNG bytes: start, stops numbered in visiting order, one colour per day.
+
+    Plain equirectangular projection (longitudes scaled by the cosine of the mean latitude), a
+    graticule and a scale bar; no background map (no network). Each day is drawn from the start
+    through its stops and back. Returns None when Pillow is not installed.
+
+    Parameters
+    ----------
+    start : (latitude, longitude)
+    latitudes, longitudes : sequences of float
+        The stops, in visiting order.
+    days : sequence of int
+        Day of each stop (1, 2, …).
+    """
+    try:
+        from PIL import Image as PILImage
+        from PIL import ImageDraw, ImageFont
+    except ImportError:  # pragma: no cover - Pillow is a dependency of the tests
+        return None
+    lat = np.asarray(latitudes, dtype=float)
+    lon = np.asarray(longitudes, dtype=float)
+    day = np.asarray(days, dtype=int)
+    width, height = size
+    u = width / 960  # drawing unit: sizes below are for a 960-pixel-wide picture
+    load, plain = _font_loader(ImageFont)
+    f_title, f_text, f_small = load(round(22 * u)), load(round(16 * u)), load(round(13 * u))
+    label = (lambda t: t) if not plain else _without_accents  # the bitmap fallback font has no accents
+    legend_w = round(200 * u)
+    left, right, top, bottom = round(70 * u), round(20 * u) + legend_w, round(60 * u), round(56 * u)
+    all_lat = np.r_[start[0], lat]
+    all_lon = np.r_[start[1], lon]
+    k = math.cos(math.radians(float(all_lat.mean())))
+    span_x = max(float(np.ptp(all_lon)) * k, 0.05)
+    span_y = max(float(np.ptp(all_lat)), 0.05)
+    px = min((width - left - right) / (span_x * 1.15), (height - top - bottom) / (span_y * 1.15))
+    cx = float(all_lon.min() + all_lon.max()) / 2
+    cy = float(all_lat.min() + all_lat.max()) / 2
+    mid_x = left + (width - left - right) / 2
+    mid_y = top + (height - top - bottom) / 2
+
+    def xy(la, lo):
+        return mid_x + (lo - cx) * k * px, mid_y - (la - cy) * px
+
+    image = PILImage.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    # graticule
+    lon_min, lon_max = cx - (mid_x - left) / (k * px), cx + (mid_x - left) / (k * px)
+    lat_min, lat_max = cy - (mid_y - top) / px, cy + (mid_y - top) / px
+    step = _nice_step(max((lon_max - lon_min) * k, lat_max - lat_min))
+    grey, ink = "#E3E3E3", "#595959"
+    g = math.floor(lon_min / step) * step
+    while g <= lon_max + 1e-9:
+        x, _ = xy(cy, g)
+        if left <= x <= width - right:
+            draw.line([(x, top), (x, height - bottom)], fill=grey, width=1)
+            draw.text((x, height - bottom + 4 * u), label(_degrees(g, "E", "O")), fill=ink, font=f_small, anchor="ma")
+        g += step
+    g = math.floor(lat_min / step) * step
+    while g <= lat_max + 1e-9:
+        _, y = xy(g, cx)
+        if top <= y <= height - bottom:
+            draw.line([(left, y), (width - right, y)], fill=grey, width=1)
+            draw.text((left - 4 * u, y), label(_degrees(g, "N", "S")), fill=ink, font=f_small, anchor="rm")
+        g += step
+    draw.rectangle([left, top, width - right, height - bottom], outline="#BFBFBF", width=1)
+    # routes, one colour per day: start → the day's stops → start
+    home = xy(*start)
+    day_list = sorted(set(day.tolist()))
+    for d in day_list:
+        colour = _DAY_COLOURS[(d - 1) % len(_DAY_COLOURS)]
+        points = [home] + [xy(a, b) for a, b in zip(lat[day == d], lon[day == d])] + [home]
+        draw.line(points, fill=colour, width=max(2, round(3 * u)), joint="curve")
+    # stops numbered in visiting order, then the start on top
+    r = 11 * u
+    for i, (a, b) in enumerate(zip(lat, lon)):
+        x, y = xy(a, b)
+        colour = _DAY_COLOURS[(int(day[i]) - 1) % len(_DAY_COLOURS)]
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour, outline="white", width=max(1, round(2 * u)))
+        draw.text((x, y), str(i + 1), fill="white", font=f_small, anchor="mm")
+    s = 9 * u
+    draw.rectangle([home[0] - s, home[1] - s, home[0] + s, home[1] + s], fill="black", outline="white")
+    draw.text((home[0] + s + 5 * u, home[1]), label(start_label), fill="black", font=f_text, anchor="lm",
+              stroke_width=max(1, round(2 * u)), stroke_fill="white")
+    # title, legend, scale bar
+    draw.text((left, round(18 * u)), label(title), fill="#1F4E78", font=f_title)
+    x0, y = width - legend_w, top
+    draw.text((x0, y), label("Légende"), fill="black", font=f_text)
+    y += 28 * u
+    draw.rectangle([x0, y, x0 + 16 * u, y + 16 * u], fill="black")
+    draw.text((x0 + 24 * u, y + 8 * u), label("Départ et retour"), fill="black", font=f_small, anchor="lm")
+    for d in day_list:
+        y += 24 * u
+        colour = _DAY_COLOURS[(d - 1) % len(_DAY_COLOURS)]
+        count = int((day == d).sum())
+        draw.ellipse([x0, y, x0 + 16 * u, y + 16 * u], fill=colour)
+        draw.text((x0 + 24 * u, y + 8 * u), f"Jour {d} : {count} visite{'s' if count > 1 else ''}", fill="black",
+                  font=f_small, anchor="lm")
+    km_per_px = 6371.0 * math.pi / 180 / px
+    target = (width - left - right) / 5 * km_per_px
+    bar = next((v for v in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000) if v >= target / 2), 2000)
+    length = bar / km_per_px
+    y0 = height - 18 * u
+    draw.line([(left, y0), (left + length, y0)], fill="black", width=max(2, round(3 * u)))
+    draw.line([(left, y0 - 5 * u), (left, y0 + 5 * u)], fill="black", width=2)
+    draw.line([(left + length, y0 - 5 * u), (left + length, y0 + 5 * u)], fill="black", width=2)
+    draw.text((left + length + 8 * u, y0), label(f"{bar} km (à vol d'oiseau)"), fill="black", font=f_small, anchor="lm")
+    out = _io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------
+# the book
+# ------------------------------------------------------------------------------------------------
+
+def _number(value, default):
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return default
+    return default if np.isnan(v) else v
+
+
+def build_journey(opportunities: pd.DataFrame, visits: pd.DataFrame | None = None, *, year: int | None = None,
+                  start: tuple[str | None, float, float] | None = None, speed_kmh: float = 60.0,
+                  road_factor: float = 1.3, day_minutes: float = 480.0, spend: dict[str, float] | None = None,
+                  touchpoints: Sequence[str] = TOUCHPOINTS, draw_map: bool = True) -> tuple[BookPlan, JourneyLayout]:
+    """Plan the customer-journey workbook.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        :func:`xlsales.io.read_opportunities`: id, customer, channel, rep, stage (lead, contact,
+        meeting, quote, order), date_lead … date_order, amount, lost_reason, satisfaction.
+    visits : DataFrame, optional
+        The customers of the tour (:func:`xlsales.io.read_locations` rows, e.g. chosen by
+        :func:`select_visits`): customer, address, latitude, longitude, visit_minutes (45 when
+        missing), priority; a customer listed twice is visited once. None: an empty tour, to be
+        typed in.
+    year : int, optional
+        Keep only the opportunities whose lead date falls in that year; default: all of them.
+    start : (label, latitude, longitude), optional
+        Where every day of the tour starts and ends; default: the centre (mean coordinates) of
+        the customers to visit.
+    speed_kmh, road_factor, day_minutes : float
+        Mean road speed, road / great-circle distance ratio, working minutes per day.
+    spend : mapping channel → float, optional
+        Acquisition spending per channel (written in the yellow cells of « Entonnoir »).
+    touchpoints : sequence of str
+        Columns of the experience map.
+    draw_map : bool
+        Insert a map of the tour (a PNG drawn with Pillow).
+
+    Returns
+    -------
+    (BookPlan, JourneyLayout)
+    """
+    if opportunities is None or len(opportunities) == 0:
+        raise ValueError("aucune opportunité : le fichier des opportunités est nécessaire (une ligne par opportunité)")
+    o = _opportunities_frame(opportunities, year)
+    channels = [c for c in dict.fromkeys(o["channel"]) if c]
+    spend = {str(k): float(v) for k, v in (spend or {}).items()
+             if v is not None and not (isinstance(v, float) and np.isnan(v))}
+    v = _visits_frame(visits)
+    if start is None or start[1] is None or start[2] is None:
+        label = None if start is None else start[0]
+        if len(v):
+            start = (label or "Centre des clients à visiter (à remplacer par votre adresse de départ)",
+                     float(v["latitude"].mean()), float(v["longitude"].mean()))
+        else:
+            start = (label, None, None)
+    params = {"start": start[0], "start_latitude": start[1], "start_longitude": start[2],
+              "speed_kmh": float(speed_kmh), "road_factor": float(road_factor), "day_minutes": day_minutes}
+    tour_plan = None
+    picture = None
+    if len(v):
+        tour_plan = core.plan_tour(v["latitude"], v["longitude"], v["visit_minutes"], start[1], start[2],
+                                   speed_kmh=speed_kmh, road_factor=road_factor, day_minutes=day_minutes)
+        if draw_map:
+            n_days = int(tour_plan.days.day.max())
+            picture = tour_map_png(
+                (start[1], start[2]), v["latitude"].to_numpy()[tour_plan.order], v["longitude"].to_numpy()[tour_plan.order],
+                tour_plan.days.day, start_label="Départ",
+                title=f"Tournée : {len(v)} client{'s' if len(v) > 1 else ''}, {n_days} jour{'s' if n_days > 1 else ''}")
+
+    book = BookPlan(title="Parcours client et tournées")
+    funnel_sheet, f = _funnel_sheet(o, channels, spend)
+    experience_sheet, e = _experience_sheet(o, list(touchpoints))
+    tour_sheet, t = _tour_sheet(v, params, tour_plan, picture)
+    for sheet in (funnel_sheet, experience_sheet, tour_sheet, _opportunities_sheet(o)):
+        book.add(sheet)
+    book.active = funnel_sheet.name
+    layout = JourneyLayout(
+        channels=channels, opportunities=o, spend=spend,
+        summary_rows=f["summary_rows"], summary_cols=f["summary_cols"], funnel_rows=f["funnel_rows"],
+        funnel_cols=f["funnel_cols"], reasons=f["reasons"], reason_rows=f["reason_rows"], reason_cols=f["reason_cols"],
+        reason_total_row=f["reason_total"],
+        experience_rows=e["rows"], touchpoint_cols=e["tp_cols"], experience_cols=e["cols"],
+        experience_average_row=e["avg_row"],
+        tour_params=params, param_cells=t["param_cells"], result_cells=t["result_cells"], visits=v,
+        visit_header_row=t["visit_header"], visit_capacity=t["capacity"], order=t["order"],
+        order_first_row=t["order_first"], order_cols=t["order_cols"], day_first_row=t["day_first"],
+        day_rows=t["day_rows"], day_cols=t["day_cols"], tour=tour_plan, has_map=picture is not None,
+    )
+    return book, layout
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(opportunities: pd.DataFrame, locations: pd.DataFrame | None = None) -> BookPlan:
+    """The journey workbook from the files of the CLI.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        :func:`xlsales.io.read_opportunities` (required).
+    locations : DataFrame, optional
+        :func:`xlsales.io.read_locations`. The tour visits the customers nearest to the centre of
+        the densest area (at most 20 within 150 km, see :func:`select_visits`), from their centre;
+        without locations the tour is empty, to be typed in the workbook.
+    """
+    return build_journey(opportunities, select_visits(locations))[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The journey workbook of the sample company: its opportunities, and the tour of its first rep's
+    customers in the rep's region."""
+    rep = str(company.reps["rep"].iat[0]) if len(company.reps) else None
+    region = None
+    if rep is not None and "region" in company.reps.columns:
+        region = company.reps["region"].iat[0]
+        region = None if pd.isna(region) else str(region)
+    visits = select_visits(company.locations, sales=company.sales, customers=company.customers, rep=rep, region=region)
+    return build_journey(company.opportunities, visits)[0]
+
+
+def _find_row(rows: list[list], predicate) -> int | None:
+    for i, row in enumerate(rows):
+        if row and predicate(row):
+            return i
+    return None
+
+
+def _cell(rows: list[list], r: int, c: int):
+    """Value at 0-based (r, c) of a sheet's rows, None when absent or empty."""
+    if r < len(rows) and c < len(rows[r]):
+        value = rows[r][c]
+        return None if value == "" else value
+    return None
+
+
+def read_spend(rows: list[list]) -> dict[str, float]:
+    """The acquisition spending typed in « Entonnoir » (its rows of values): channel → amount."""
+    header = SUMMARY_COLUMNS["spend"][0]
+    h = _find_row(rows, lambda row: row[0] == SUMMARY_COLUMNS["channel"][0] and header in row)
+    if h is None:
+        return {}
+    c = rows[h].index(header)
+    out = {}
+    r = h + 1
+    while r < len(rows) and _cell(rows, r, 0) not in (None, ALL_CHANNELS):
+        value = _cell(rows, r, c)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[str(_cell(rows, r, 0))] = float(value)
+        r += 1
+    return out
+
+
+def read_tour_inputs(rows: list[list], *, source: str = "classeur") -> dict[str, Any]:
+    """What was typed in « Tournée » (its rows of values): the parameters and the customers to visit.
+
+    Returns
+    -------
+    dict
+        ``start`` (label, latitude, longitude), ``speed_kmh``, ``road_factor``, ``day_minutes``
+        and ``visits`` (validated like a locations file): arguments of :func:`build_journey`.
+    """
+    labels = {label: key for key, (_, label, _, _) in TOUR_PARAMS.items()}
+    typed = {}
+    for row in rows:
+        if row and row[0] in labels and len(row) > 1:
+            typed[labels[row[0]]] = None if row[1] == "" else row[1]
+    out: dict[str, Any] = {
+        "start": (_text(typed.get("start")), _number(typed.get("start_latitude"), None),
+                  _number(typed.get("start_longitude"), None)),
+    }
+    for key in ("speed_kmh", "road_factor", "day_minutes"):
+        out[key] = _number(typed.get(key), TOUR_PARAMS[key][3])
+    headers = list(VISIT_HEADERS.values())
+    h = _find_row(rows, lambda row: [str(x) for x in row[: len(headers)]] == headers)
+    visits = None
+    if h is not None:
+        block = [list(row[: len(headers)]) + [None] * (len(headers) - len(row[: len(headers)])) for row in rows[h:]]
+        if any(any(x not in (None, "") for x in row) for row in block[1:]):
+            visits = xio.read_rows(block, xio.LOCATIONS, source=source, sheet=SHEETS["tour"])
+    out["visits"] = visits
+    return out
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open journey workbook (template button, xlwings Lite).
+
+    The opportunities are read from « Opportunités »; what was typed on the rebuilt sheets — the
+    acquisition spending of « Entonnoir », the start point, speed, road factor, working time and
+    customers to visit of « Tournée » — is read first and written back. « Carte d'expérience » and
+    « Opportunités » are input sheets and are never rewritten.
+    """
+    from .live import read_input, refresh_outputs, sheet_rows
+
+    opportunities = read_input(book, SHEETS["opportunities"], xio.OPPORTUNITIES)
+    names = [s.name for s in book.sheets]
+    spend = read_spend(sheet_rows(book, SHEETS["funnel"])) if SHEETS["funnel"] in names else {}
+    tour = read_tour_inputs(sheet_rows(book, SHEETS["tour"]), source=book.name) if SHEETS["tour"] in names else {}
+    plan, _ = build_journey(opportunities, tour.pop("visits", None), spend=spend, **tour)
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.live': (
+        False,
+        r'''"""Running a generator inside an open workbook (template button, xlwings Lite script).
+
+Reads the workbook's input sheets with the same validation as the files of the CLI, builds the
+plan and rewrites only the generated sheets (:func:`xlsales.sheets.render_xlwings.render_book_live`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .. import io as xio
+from ..sheets.plan import BookPlan
+from ..sheets.render_xlwings import render_book_live
+
+__all__ = ["read_input", "sheet_rows", "refresh_outputs", "STATUS_CELL"]
+
+#: Where the « Accueil » sheet shows the time of the last update.
+STATUS_CELL = "A14"
+
+
+def sheet_rows(book, name: str) -> list[list]:
+    """The used range of sheet ``name`` as a list of rows (empty cells as None)."""
+    value = book.sheets[name].used_range.options(ndim=2).value
+    return value or []
+
+
+def read_input(book, sheet_name: str, schema: xio.Schema) -> pd.DataFrame:
+    """An input sheet of the open workbook as a validated frame (errors name the sheet, row and column)."""
+    if sheet_name not in [s.name for s in book.sheets]:
+        raise xio.InputError(xio.Problem(book.name, f"feuille « {sheet_name} » introuvable", sheet=sheet_name))
+    return xio.read_rows(sheet_rows(book, sheet_name), schema, source=book.name, sheet=sheet_name)
+
+
+def refresh_outputs(book, plan: BookPlan) -> list[str]:
+    """Rewrite the generated sheets of ``book`` from ``plan``; stamp the « Accueil » sheet."""
+    skipped = render_book_live(plan, book)
+    if "Accueil" in [s.name for s in book.sheets]:
+        book.sheets["Accueil"][STATUS_CELL].value = (
+            f"Mis à jour le {dt.datetime.now():%d/%m/%Y à %H:%M}"
+            + (f" ({len(skipped)} mise(s) en forme non prise(s) en charge)" if skipped else "")
+        )
+    return skipped
+''',
+    ),
+    'xlsales.macros.network': (
+        False,
+        r'''"""Réseau de partenaires et RGPD: the partner directory → a workbook of live formulas.
+
+Sheets
+------
+* « Annuaire » (input): the Excel Table ``Annuaire`` of the actors (suppliers, customers,
+  distributors, prescribers): contact, e-mail, phone, region, revenue, potential, last contact,
+  consent date and the « Note … » rating columns.
+* « Qualification »: per partner the ratings (looked up in the directory), the weighted score
+  Σ wᵢ·rᵢ / Σ wᵢ with the weights typed above the grid (equal to :func:`xlsales.core.score`), the
+  segment A / B / C given by score thresholds typed per partner type, and the counts by segment ×
+  type.
+* « Plan d'animation »: the Excel Table ``Actions`` (target — a partner, « Segment A », or a type —,
+  action, tool, owner, planned date, status) and a calendar by month (COUNTIFS) per status, tool,
+  target and partner; a partner counts the actions aimed at it, at its segment and at its type.
+* « Diffusion »: the Excel Table ``Diffusions`` (date, information, recipient, tool) and the
+  counts per partner × tool (same rule for segments and types).
+* « Performance »: revenue, previous revenue (typed), growth, potential, share of the potential
+  achieved, potential left, share of the network's revenue, rank; chart.
+* « RGPD »: the processing register (Excel Table ``Traitements``: purpose, legal basis from a list,
+  categories of data, data subjects, retention in months) and, per partner, the processing its
+  contact falls under (typed), consent date and last contact, retention end
+  ``EDATE(MAX(last contact, consent), months)``, alert « à purger » once the reference date is
+  past it, « consentement manquant » for a consent-based processing without consent date.
+
+Every figure is a formula over the Excel Tables; the rules are those of
+:mod:`xlsales.core.network` and :func:`xlsales.core.score` (the tests compare every computed cell
+with them after LibreOffice recalculation). Lists of partners are taken from the directory when
+the workbook is built; :func:`refresh` rebuilds them in an open workbook and keeps everything the
+user typed on the rebuilt sheets (weights, thresholds, actions, diffusion log, previous revenue,
+register, processing per partner, reference date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import io as xio
+from ..core.network import LEGAL_BASES, NO_CONSENT, PURGE
+from ..sheets.formulas import column
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    TableSpec,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = [
+    "ACTION_HEADERS",
+    "DEFAULT_REGISTER",
+    "DIFFUSION_HEADERS",
+    "DIRECTORY_HEADERS",
+    "REGISTER_HEADERS",
+    "SHEETS",
+    "STATUSES",
+    "TABLES",
+    "TOOLS",
+    "TYPES",
+    "UNRATED",
+    "NetworkLayout",
+    "build_network",
+    "default_actions",
+    "example_diffusions",
+    "plan_for_company",
+    "plan_from_files",
+    "read_inputs",
+    "refresh",
+]
+
+SHEETS = {
+    "directory": "Annuaire", "qualification": "Qualification", "plan": "Plan d'animation",
+    "diffusion": "Diffusion", "performance": "Performance", "gdpr": "RGPD",
+}
+TABLES = {"directory": "Annuaire", "actions": "Actions", "diffusion": "Diffusions", "register": "Traitements"}
+
+#: canonical column of the partners' frame → header of the « Annuaire » table (the reader's labels)
+DIRECTORY_HEADERS = {name: xio.PARTNERS.column(name).label for name in (
+    "partner", "type", "contact", "email", "phone", "region", "revenue", "potential", "last_contact", "consent_date")}
+ACTION_HEADERS = {"target": "Cible", "action": "Action", "tool": "Outil", "owner": "Responsable",
+                  "date": "Date prévue", "status": "Statut"}
+DIFFUSION_HEADERS = {"date": "Date", "what": "Information diffusée", "recipient": "Destinataire", "tool": "Outil"}
+REGISTER_HEADERS = {"processing": "Traitement", "purpose": "Finalité", "basis": "Base légale",
+                    "categories": "Catégories de données", "subjects": "Personnes concernées",
+                    "months": "Durée de conservation (mois)"}
+
+TYPES = tuple(xio.PARTNER_TYPES)  # fournisseur, client, distributeur, prescripteur
+TOOLS = ("E-mail", "Newsletter", "Téléphone", "Visite", "Réunion", "Salon", "Webinaire", "Courrier", "Extranet",
+         "Réseaux sociaux")
+STATUSES = ("prévue", "réalisée", "reportée", "annulée")
+CANCELLED = "annulée"
+UNRATED = "non noté"
+SEGMENTS = ("A", "B", "C")
+SEGMENT_PREFIX = "Segment "
+DEFAULT_RATING = "Note globale"
+DEFAULT_THRESHOLDS = (4.0, 3.0)
+
+#: the processing register proposed (one row per processing); retention in months
+DEFAULT_REGISTER: list[dict[str, Any]] = [
+    {"processing": "Fiches partenaires",
+     "purpose": "Gestion de la relation avec les partenaires : contacts, commandes, suivi des échanges",
+     "basis": "intérêt légitime", "categories": "Identité, coordonnées professionnelles, fonction, historique des échanges",
+     "subjects": "Contacts des fournisseurs, clients et distributeurs", "months": 36},
+    {"processing": "Prospection commerciale",
+     "purpose": "Prospection B2B par téléphone et par e-mail en lien avec la profession de la personne",
+     "basis": "intérêt légitime", "categories": "Identité, coordonnées professionnelles, fonction",
+     "subjects": "Prospects et prescripteurs", "months": 36},
+    {"processing": "Newsletter",
+     "purpose": "Envoi de la lettre d'information et des actualités produits",
+     "basis": "consentement", "categories": "Identité, adresse e-mail", "subjects": "Abonnés", "months": 36},
+    {"processing": "Contrats et facturation",
+     "purpose": "Exécution des contrats de distribution, commandes et facturation",
+     "basis": "contrat", "categories": "Identité, coordonnées, conditions commerciales",
+     "subjects": "Signataires et contacts des partenaires", "months": 60},
+    {"processing": "Pièces comptables",
+     "purpose": "Conservation des pièces justificatives (art. L123-22 du Code de commerce)",
+     "basis": "obligation légale", "categories": "Identité, factures, règlements",
+     "subjects": "Clients et fournisseurs", "months": 120},
+]
+_DEFAULT_PROCESSING = {"prescripteur": "Prospection commerciale"}  # others: « Fiches partenaires »
+_REGISTER_SPARE_ROWS = 4
+
+#: proposed animation plan: (target, action, tool, months)
+_PLAN_TEMPLATE = [
+    (SEGMENT_PREFIX + "A", "Revue d'affaires et plan de développement conjoint", "Visite", (3, 6, 9, 12)),
+    (SEGMENT_PREFIX + "B", "Point de suivi et détection des besoins", "Téléphone", (2, 5, 8, 11)),
+    (SEGMENT_PREFIX + "C", "Lettre d'information : nouveautés et offres", "Newsletter", (1, 4, 7, 10)),
+    ("distributeur", "Formation produits des équipes de vente", "Webinaire", (4, 10)),
+    ("prescripteur", "Invitation aux rencontres techniques", "Salon", (5,)),
+    ("fournisseur", "Revue qualité et délais", "Réunion", (6,)),
+]
+
+_NOTES = {
+    "qualification": "Score = Σ poids × note / Σ poids (grille complète) ; segment A si score ≥ seuil A du type, "
+                     "B si ≥ seuil B, sinon C.",
+    "plan": "Cible : un partenaire, « Segment A », « Segment B », « Segment C » ou un type. Ajoutez des lignes sous "
+            "le tableau.",
+    "diffusion": "Journal : quoi, à qui (partenaire, segment ou type), quand, par quel outil.",
+    "performance": "CA et potentiel : annuaire ; CA N−1 : à saisir (cellules jaunes).",
+    "gdpr": "Fin de conservation = MOIS.DECALER(MAX(dernier contact ; consentement) ; durée du traitement).",
+}
+#: rules printed below the sheets' tables (one line each)
+_RULES = {
+    "plan": [
+        "Calendrier : nombre d'actions par mois de l'année choisie, actions annulées exclues (sauf ligne « annulée »).",
+        "Un partenaire compte les actions qui le visent, lui, son segment (« Segment A »…) ou son type (« client »…).",
+        "En rouge : action « prévue » dont la date est passée.",
+    ],
+    "diffusion": [
+        "Un partenaire compte les informations envoyées à lui, à son segment (« Segment A »…) ou à son type.",
+        "« Envois » : lignes du journal par outil.",
+    ],
+    "performance": [
+        "Évolution = (CA − CA N−1) / CA N−1 ; part du potentiel = CA / potentiel ; potentiel restant = max(0 ; potentiel − CA).",
+        "Rang : 1 = plus gros CA (ex aequo au même rang).",
+    ],
+    "gdpr": [
+        "« à purger » : fin de conservation dépassée à la date de référence (supprimer ou anonymiser la fiche).",
+        "« consentement manquant » : traitement fondé sur le consentement sans date de consentement.",
+        "Registre des activités de traitement : art. 30 RGPD ; bases légales : art. 6 RGPD.",
+        "Prospects : 3 ans à compter de la collecte ou du dernier contact émanant de la personne (référentiel CNIL).",
+        "Prospection B2B par e-mail sans consentement préalable si le message concerne la profession (opposition possible).",
+        "Durées proposées à titre d'exemple : adaptez-les à votre registre.",
+    ],
+}
+
+
+def _rules(sheet: SheetPlan, row: int, key: str, column: int = 1) -> None:
+    sheet.set(row, column, "Règles appliquées", style="label")
+    for i, text in enumerate(_RULES[key], start=1):
+        sheet.set(row + i, column, text, style="note")
+
+
+@dataclass
+class NetworkLayout:
+    """Where things are, for the tests and for reading the workbook back."""
+
+    year: int
+    reference_date: dt.date | None
+    partners: list[str]
+    types: dict[str, str]
+    ratings: list[str]
+    weights: dict[str, float]
+    thresholds: dict[str, tuple[float, float]]
+    # Qualification
+    q_weight_row: int
+    q_first_row: int
+    q_rows: dict[str, int]
+    q_rating_cols: dict[str, int]
+    q_score_col: int
+    q_segment_col: int
+    q_threshold_rows: dict[str, int]
+    q_threshold_col: int
+    q_count_rows: dict[str, int]  # "A", "B", "C", UNRATED, "Total"
+    q_count_cols: dict[str, int]  # types and "Total"
+    # Plan d'animation
+    actions: pd.DataFrame
+    a_first_row: int
+    a_year_cell: str
+    a_late_cell: str
+    cal_month_row: int
+    cal_first_col: int
+    cal_rows: dict[tuple[str, str], int]  # (kind, value) → row; kind: total, status, tool, target, partner
+    # Diffusion
+    diffusions: pd.DataFrame
+    d_first_row: int
+    d_tool_cols: dict[str, int]
+    d_rows: dict[str, int]
+    d_total_col: int
+    d_sent_row: int
+    # Performance
+    perf_partners: list[str]
+    p_rows: dict[str, int]
+    p_cols: dict[str, int]
+    p_total_row: int
+    previous_revenue: dict[str, float]
+    # RGPD
+    register: pd.DataFrame
+    g_reference_cell: str
+    g_purge_cell: str
+    g_consent_cell: str
+    g_register_first_row: int
+    g_rows: dict[str, int]
+    g_cols: dict[str, int]
+    processing: dict[str, str] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs
+# ------------------------------------------------------------------------------------------------
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _date(value: Any) -> dt.date | None:
+    if _is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    try:
+        stamp = pd.Timestamp(str(value).replace("Z", "")) if isinstance(value, str) and "T" in value else None
+        if stamp is None:
+            stamp = pd.to_datetime(value, dayfirst=isinstance(value, str) and "/" in value)
+        return None if pd.isna(stamp) else stamp.date()
+    except (ValueError, TypeError):
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if _is_missing(value):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    values, ok, _ = xio.parse_numbers([value])
+    return float(values[0]) if ok[0] else None
+
+
+def _text(value: Any) -> str:
+    if _is_missing(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_RATING = re.compile(r"^(note|rating|score|critere)\b")
+
+
+def _rating_columns(partners: pd.DataFrame) -> list[str]:
+    known = set(DIRECTORY_HEADERS) | set(xio.PARTNERS.computed)
+    return [c for c in partners.columns if c not in known and _RATING.search(xio.normalize_header(c))]
+
+
+def _partners_frame(partners: pd.DataFrame | None) -> tuple[pd.DataFrame, list[str]]:
+    if partners is None or len(partners) == 0:
+        raise ValueError("l'annuaire des partenaires est vide : au moins un partenaire est attendu "
+                         "(colonnes Partenaire et Type)")
+    frame = partners.reset_index(drop=True).copy()
+    for name, header in DIRECTORY_HEADERS.items():
+        if name not in frame.columns:
+            if name in ("partner", "type"):
+                raise ValueError(f"colonne « {header} » absente de l'annuaire des partenaires")
+            frame[name] = None
+    frame["partner"] = [_text(v) for v in frame["partner"]]
+    frame = frame[frame["partner"] != ""].reset_index(drop=True)
+    if frame.empty:
+        raise ValueError("l'annuaire des partenaires ne contient aucun nom de partenaire")
+    duplicated = frame["partner"][frame["partner"].duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError("partenaire(s) en double dans l'annuaire : " + ", ".join(f"« {d} »" for d in duplicated)
+                         + " (un nom par partenaire : les formules les retrouvent par leur nom)")
+    frame["type"] = [_text(v).lower() for v in frame["type"]]
+    ratings = _rating_columns(frame)
+    if not ratings:
+        frame[DEFAULT_RATING] = np.nan
+        ratings = [DEFAULT_RATING]
+    for r in ratings:
+        frame[r] = pd.to_numeric(frame[r], errors="coerce")
+    for name in ("revenue", "potential"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    for name in ("last_contact", "consent_date"):
+        frame[name] = [_date(v) for v in frame[name]]
+    return frame, ratings
+
+
+def default_actions(partners: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The animation plan proposed for a year: actions per segment and per type, on the 15th of
+    their months, status « prévue » (only the types present in ``partners``)."""
+    present = {_text(t).lower() for t in partners["type"]} if "type" in partners else set(TYPES)
+    rows = []
+    for target, action, tool, months in _PLAN_TEMPLATE:
+        if not target.startswith(SEGMENT_PREFIX) and target not in present:
+            continue
+        for m in months:
+            rows.append({"target": target, "action": action, "tool": tool, "owner": None,
+                         "date": dt.date(year, m, 15), "status": "prévue"})
+    return pd.DataFrame(rows, columns=list(ACTION_HEADERS))
+
+
+def example_diffusions(partners: pd.DataFrame, year: int) -> pd.DataFrame:
+    """A few entries of a diffusion log (sample workbook): catalogue, price list, technical sheets."""
+    names = [_text(p) for p in partners["partner"]][:3]
+    rows = [
+        {"date": dt.date(year, 1, 8), "what": f"Catalogue {year}", "recipient": "distributeur", "tool": "E-mail"},
+        {"date": dt.date(year, 1, 8), "what": f"Conditions tarifaires {year}", "recipient": "client", "tool": "Courrier"},
+        {"date": dt.date(year, 2, 3), "what": "Lettre d'information n° 1", "recipient": SEGMENT_PREFIX + "C",
+         "tool": "Newsletter"},
+        {"date": dt.date(year, 3, 12), "what": "Fiches techniques de la nouvelle gamme", "recipient": "prescripteur",
+         "tool": "Extranet"},
+    ]
+    rows += [{"date": dt.date(year, 2, 10 + i), "what": "Prévisions d'approvisionnement", "recipient": name,
+              "tool": "Réunion"} for i, name in enumerate(names)]
+    return pd.DataFrame(rows, columns=list(DIFFUSION_HEADERS))
+
+
+def _frame(rows: pd.DataFrame | Sequence[Mapping[str, Any]] | None, headers: Mapping[str, str]) -> pd.DataFrame:
+    if rows is None:
+        return pd.DataFrame(columns=list(headers))
+    frame = pd.DataFrame(rows).copy() if not isinstance(rows, pd.DataFrame) else rows.copy()
+    for name in headers:
+        if name not in frame.columns:
+            frame[name] = None
+    return frame[list(headers)].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# formula helpers
+# ------------------------------------------------------------------------------------------------
+
+def _dir(field_or_header: str) -> str:
+    return column(TABLES["directory"], DIRECTORY_HEADERS.get(field_or_header, field_or_header))
+
+
+def _escaped(text: str) -> str:
+    return text.replace("~", "~~").replace("*", "~*").replace("?", "~?").replace('"', '""')
+
+
+def _plain(text: str) -> bool:
+    return not text.startswith(("<", ">", "=")) and not any(ch in text for ch in "*?~\"")
+
+
+def _crit(text: str, ref: str) -> str:
+    """The SUMIFS/COUNTIFS criterion matching exactly ``text`` (written in cell ``ref``): the cell
+    for a plain name, the literal ``"=<escaped>"`` for a name read as an operator or a wildcard
+    (« <Nord> Services », « Atelier *Pro? »)."""
+    return ref if _plain(text) else '"=' + _escaped(text) + '"'
+
+
+def _lookup(text: str, ref: str) -> str:
+    """The value MATCH(…, 0) looks up to find exactly ``text`` (wildcards escaped)."""
+    return ref if _plain(text) else '"' + _escaped(text) + '"'
+
+
+def _match(key: str) -> str:
+    return f"MATCH({key},{_dir('partner')},0)"
+
+
+def _lookup_text(field_or_header: str, key: str) -> str:
+    return f'IFERROR(INDEX({_dir(field_or_header)},{_match(key)})&"","")'
+
+
+def _lookup_value(field_or_header: str, key: str) -> str:
+    idx = f"INDEX({_dir(field_or_header)},{_match(key)})"
+    return f'IFERROR(IF({idx}="","",{idx}),"")'
+
+
+def _sum_of(field_or_header: str, key: str) -> str:
+    return f"SUMIFS({_dir(field_or_header)},{_dir('partner')},{key})"
+
+
+# ------------------------------------------------------------------------------------------------
+# sheets
+# ------------------------------------------------------------------------------------------------
+
+def _directory_sheet(frame: pd.DataFrame, ratings: list[str]) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["directory"], role="input", protect=False, freeze="B2", tab_color="70AD47")
+    fields = list(DIRECTORY_HEADERS)
+    headers = [DIRECTORY_HEADERS[f] for f in fields] + ratings
+    sheet.row(1, 1, headers, style="header")
+    sheet.heights[1] = 30
+    styles = {"revenue": "data_eur", "potential": "data_eur", "last_contact": "data_date", "consent_date": "data_date"}
+    n = len(frame)
+    for i, rec in enumerate(frame.to_dict("records")):
+        r = i + 2
+        for j, f in enumerate(fields, start=1):
+            value = rec.get(f)
+            sheet.set(r, j, None if _is_missing(value) else value, style=styles.get(f, "data_text"))
+        for j, name in enumerate(ratings, start=len(fields) + 1):
+            value = rec.get(name)
+            sheet.set(r, j, None if _is_missing(value) else float(value), style="data_dec")
+    last = max(n, 1) + 1
+    sheet.tables.append(TableSpec(TABLES["directory"], f"A1:{col(len(headers))}{last}"))
+    end = last + 500
+    sheet.validations.append(Validation(f"B2:B{end}", "list", None, '"' + ",".join(TYPES) + '"',
+                                        prompt="fournisseur, client, distributeur ou prescripteur",
+                                        error="Type inconnu : choisissez dans la liste."))
+    sheet.validations.append(Validation(f"G2:H{end}", "decimal", "greaterThanOrEqual", "0",
+                                        prompt="Montant HT en euros", error="Un montant positif est attendu."))
+    sheet.validations.append(Validation(f"{col(len(fields) + 1)}2:{col(len(headers))}{end}", "decimal",
+                                        "greaterThanOrEqual", "0", prompt="Note du critère (ex. 1 à 5)",
+                                        error="Une note positive est attendue."))
+    widths = {"partner": 28, "type": 13, "contact": 20, "email": 32, "phone": 16, "region": 11, "revenue": 14,
+              "potential": 14, "last_contact": 12, "consent_date": 14}
+    for j, f in enumerate(fields, start=1):
+        sheet.widths[col(j)] = widths[f]
+    for j in range(len(fields) + 1, len(headers) + 1):
+        sheet.widths[col(j)] = 11
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="1:1", header="Annuaire des partenaires")
+    return sheet
+
+
+def _qualification_sheet(partners: list[str], ratings: list[str], weights: Mapping[str, float],
+                         thresholds: Mapping[str, tuple[float, float]]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["qualification"], tab_color="1F4E78")
+    sheet.title("Qualification des partenaires", _NOTES["qualification"])
+    k = len(ratings)
+    weight_row, header, first = 5, 6, 7
+    last = first + len(partners) - 1
+    c_rating = {name: 3 + j for j, name in enumerate(ratings)}
+    c_score, c_seg = 3 + k, 4 + k
+    r1, r2 = col(3), col(2 + k)
+    sheet.set(4, 1, "Pondération des critères", style="label")
+    sheet.set(weight_row, 1, "Poids (à saisir)", style="label")
+    sheet.set(weight_row, 2, "→", style="label")
+    for name, c in c_rating.items():
+        sheet.set(weight_row, c, float(weights.get(name, 1.0)), style="input_dec")
+    sheet.row(header, 1, ["Partenaire", "Type", *ratings, "Score", "Segment"], style="header")
+    sheet.heights[header] = 30
+    weights_rng = f"${r1}${weight_row}:${r2}${weight_row}"
+    # thresholds per type and counts, to the right
+    t0 = c_seg + 2
+    tA, tB = col(t0 + 1), col(t0 + 2)
+    sheet.set(weight_row, t0, "Seuils de segmentation (score minimal)", style="label")
+    sheet.row(header, t0, ["Type", "Seuil A", "Seuil B"], style="header")
+    threshold_rows = {}
+    for i, kind in enumerate(TYPES):
+        r = first + i
+        threshold_rows[kind] = r
+        a, b = thresholds.get(kind, DEFAULT_THRESHOLDS)
+        sheet.row(r, t0, [kind, float(a), float(b)], style=["text", "input_dec", "input_dec"])
+    t_first, t_last = first, first + len(TYPES) - 1
+    t_types = f"${col(t0)}${t_first}:${col(t0)}${t_last}"
+    thr = {"A": f"${tA}${t_first}:${tA}${t_last}", "B": f"${tB}${t_first}:${tB}${t_last}"}
+    sheet.validations.append(Validation(f"{tA}{t_first}:{tB}{t_last}", "decimal", "greaterThanOrEqual", "0",
+                                        prompt="Score minimal du segment", error="Un nombre positif est attendu."))
+    sheet.validations.append(Validation(f"{r1}{weight_row}:{r2}{weight_row}", "decimal", "greaterThanOrEqual", "0",
+                                        prompt="Poids du critère (≥ 0)", error="Un poids positif est attendu."))
+    rows = {}
+    for i, partner in enumerate(partners):
+        r = first + i
+        rows[partner] = r
+        key = _lookup(partner, f"$A{r}")
+        cells: list[Any] = [partner, Formula(_lookup_text("type", key))]
+        cells += [Formula(_lookup_value(name, key)) for name in ratings]
+        grid = f"{r1}{r}:{r2}{r}"
+        score = f'IF(OR(COUNT({grid})<{k},SUM({weights_rng})=0),"",SUMPRODUCT({grid},{weights_rng})/SUM({weights_rng}))'
+        s = f"{col(c_score)}{r}"
+        level = {x: f"INDEX({thr[x]},MATCH($B{r},{t_types},0))" for x in ("A", "B")}
+        seg = f'IF({s}="","{UNRATED}",IFERROR(IF({s}>={level["A"]},"A",IF({s}>={level["B"]},"B","C")),"type inconnu"))'
+        cells += [Formula(score), Formula(seg)]
+        sheet.row(r, 1, cells, style=["text", "text", *(["dec"] * k), "dec", "text"])
+    seg_rng = f"${col(c_seg)}${first}:${col(c_seg)}${last}"
+    type_rng = f"$B${first}:$B${last}"
+    # counts segment × type
+    top = t_last + 2
+    sheet.set(top, t0, "Nombre de partenaires par segment et par type", style="label")
+    sheet.row(top + 1, t0, ["Segment", *TYPES, "Total"], style="header")
+    count_rows, count_cols = {}, {kind: t0 + 1 + j for j, kind in enumerate(TYPES)}
+    count_cols["Total"] = t0 + 1 + len(TYPES)
+    for i, segment in enumerate([*SEGMENTS, UNRATED]):
+        r = top + 2 + i
+        count_rows[segment] = r
+        cells = [segment] + [Formula(f'COUNTIFS({type_rng},{col(count_cols[kind])}${top + 1},{seg_rng},${col(t0)}{r})')
+                             for kind in TYPES]
+        cells.append(Formula(f"SUM({col(t0 + 1)}{r}:{col(t0 + len(TYPES))}{r})"))
+        sheet.row(r, t0, cells, style=["text", *(["int"] * (len(TYPES) + 1))])
+    total_row = top + 2 + len(SEGMENTS) + 1
+    count_rows["Total"] = total_row
+    sheet.row(total_row, t0, ["Total"] + [Formula(f"SUM({col(c)}{top + 2}:{col(c)}{total_row - 1})")
+                                          for c in range(t0 + 1, t0 + 2 + len(TYPES))],
+              style=["total_text", *(["total_int"] * (len(TYPES) + 1))])
+    # decorations
+    seg_ref = f"{col(c_seg)}{first}:{col(c_seg)}{last}"
+    for segment, look in zip(SEGMENTS, ("good", "neutral", "bad")):
+        sheet.conditional_formats.append(ConditionalFormat(seg_ref, "cell_is", "equal", [f'"{segment}"'], look=look))
+    sheet.conditional_formats.append(ConditionalFormat(f"{col(c_score)}{first}:{col(c_score)}{last}", "color_scale"))
+    sheet.widths.update({"A": 28, "B": 13, **{col(c): 11 for c in c_rating.values()}, col(c_score): 9,
+                         col(c_seg): 11, col(c_seg + 1): 3, col(t0): 22,
+                         **{col(c): 12 for c in range(t0 + 1, t0 + 2 + len(TYPES))}})
+    sheet.freeze = f"C{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Qualification des partenaires")
+    info = {"weight_row": weight_row, "first": first, "rows": rows, "rating_cols": c_rating, "score_col": c_score,
+            "segment_col": c_seg, "threshold_rows": threshold_rows, "threshold_col": t0, "count_rows": count_rows,
+            "count_cols": count_cols, "segment_range": seg_rng, "last": last}
+    return sheet, info
+
+
+def _segment_ref(q: dict, key: str) -> str:
+    """The partner's segment looked up on « Qualification » (« Segment A »…)."""
+    name = quote_sheet(SHEETS["qualification"])
+    first, last = q["first"], q["last"]
+    seg = f"{name}!${col(q['segment_col'])}${first}:${col(q['segment_col'])}${last}"
+    return f'IFERROR("{SEGMENT_PREFIX}"&INDEX({seg},MATCH({key},{name}!$A${first}:$A${last},0)),"")'
+
+
+def _log_rows(frame: pd.DataFrame, headers: Mapping[str, str], styles: Mapping[str, str]) -> list[list[Any]]:
+    rows = []
+    for rec in frame.to_dict("records"):
+        row = []
+        for name in headers:
+            value = rec.get(name)
+            if styles[name] == "data_date":
+                value = _date(value)
+            elif _is_missing(value):
+                value = None
+            row.append(value)
+        rows.append(row)
+    return rows or [[None] * len(headers)]
+
+
+def _plan_sheet(partners: list[str], actions: pd.DataFrame, year: int, q: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["plan"], protect=False, tab_color="1F4E78")
+    sheet.title("Plan d'animation du réseau", _NOTES["plan"])
+    sheet.set(3, 1, "Année du calendrier", style="label")
+    sheet.set(3, 2, int(year), style="input_int")
+    sheet.validations.append(Validation("B3", "whole", "between", "2000", "2100", prompt="Année du calendrier",
+                                        error="Une année (ex. 2026) est attendue."))
+    header, first = 5, 6
+    table = TABLES["actions"]
+    a = {k: column(table, h) for k, h in ACTION_HEADERS.items()}
+    sheet.set(3, 4, "Actions prévues en retard", style="label")
+    late = sheet.set(3, 5, formula=f'COUNTIFS({a["status"]},"prévue",{a["date"]},"<"&TODAY())', style="int")
+    styles = {"target": "data_text", "action": "data_text", "tool": "data_text", "owner": "data_text",
+              "date": "data_date", "status": "data_text"}
+    sheet.row(header, 1, list(ACTION_HEADERS.values()), style="header")
+    rows = _log_rows(actions, ACTION_HEADERS, styles)
+    for i, values in enumerate(rows):
+        sheet.row(first + i, 1, values, style=list(styles.values()))
+    last = first + len(rows) - 1
+    sheet.tables.append(TableSpec(table, f"A{header}:F{last}"))
+    end = last + 500
+    sheet.validations.append(Validation(f"C{first}:C{end}", "list", None, '"' + ",".join(TOOLS) + '"',
+                                        prompt="Outil de communication", error="Choisissez un outil de la liste."))
+    sheet.validations.append(Validation(f"F{first}:F{end}", "list", None, '"' + ",".join(STATUSES) + '"',
+                                        prompt="prévue, réalisée, reportée ou annulée",
+                                        error="Choisissez un statut de la liste."))
+    sheet.validations.append(Validation(f"E{first}:E{end}", "date", "between", "1", "2958465",
+                                        prompt="Date prévue (jj/mm/aaaa)", error="Une date est attendue."))
+    sheet.conditional_formats.append(ConditionalFormat(f"A{first}:F{end}", "expression",
+                                                       formula=[f'AND($F{first}="prévue",$E{first}<>"",$E{first}<TODAY())'],
+                                                       look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(f"F{first}:F{end}", "cell_is", "equal", ['"réalisée"'], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"F{first}:F{end}", "cell_is", "equal", ['"reportée"'],
+                                                       look="neutral"))
+    # calendar by month
+    c0 = 8  # H: kind, I: value, J…U: months, V: total, W/X: segment and type of a partner
+    m0 = c0 + 2
+    total_col, seg_col, type_col = m0 + 12, m0 + 13, m0 + 14
+    sheet.set(4, c0, "Calendrier des actions par mois (hors actions annulées, sauf ligne de statut)", style="label")
+    sheet.row(header, c0, ["Ligne", "Valeur"], style="header")
+    for m in range(12):
+        sheet.set(header, m0 + m, formula=f"DATE($B$3,{m + 1},1)", style="month")
+    sheet.set(header, total_col, "Total", style="header")
+    sheet.set(header, seg_col, "Segment", style="header")
+    sheet.set(header, type_col, "Type", style="header")
+    lines: list[tuple[str, str, str]] = [("total", "", "Toutes les actions")]
+    lines += [("status", s, "Statut") for s in STATUSES]
+    tools = list(dict.fromkeys([*TOOLS, *(_text(t) for t in actions["tool"] if _text(t))]))
+    lines += [("tool", t, "Outil") for t in tools]
+    lines += [("target", SEGMENT_PREFIX + s, "Cible") for s in SEGMENTS]
+    lines += [("target", t, "Cible") for t in TYPES]
+    lines += [("partner", p, "Partenaire") for p in partners]
+    cal_rows = {}
+    active = f'{a["status"]},"<>{CANCELLED}"'
+    for i, (kind, value, label) in enumerate(lines):
+        r = first + i
+        cal_rows[(kind, value)] = r
+        sheet.set(r, c0, label, style="text")
+        sheet.set(r, c0 + 1, value or None, style="text")
+        for m in range(12):
+            month = f"{col(m0 + m)}${header}"
+            window = f'{a["date"]},">="&{month},{a["date"]},"<"&EDATE({month},1)'
+            if kind == "total":
+                f = f"COUNTIFS({window},{active})"
+            elif kind == "status":
+                f = f'COUNTIFS({window},{a["status"]},$I{r})'
+            elif kind == "tool":
+                f = f'COUNTIFS({window},{a["tool"]},{_crit(value, f"$I{r}")},{active})'
+            elif kind == "target":
+                f = f'COUNTIFS({window},{a["target"]},{_crit(value, f"$I{r}")},{active})'
+            else:
+                f = "+".join(f'COUNTIFS({window},{a["target"]},{who},{active})'
+                             for who in (_crit(value, f"$I{r}"), f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
+            sheet.set(r, m0 + m, formula=f, style="int")
+        sheet.set(r, total_col, formula=f"SUM({col(m0)}{r}:{col(m0 + 11)}{r})", style="total_int")
+        if kind == "partner":
+            sheet.set(r, seg_col, formula=_segment_ref(q, _lookup(value, f"$I{r}")), style="text")
+            sheet.set(r, type_col, formula=_lookup_text("type", _lookup(value, f"$I{r}")), style="text")
+    cal_last = first + len(lines) - 1
+    _rules(sheet, cal_last + 2, "plan", c0)
+    sheet.conditional_formats.append(ConditionalFormat(f"{col(m0)}{first}:{col(m0 + 11)}{cal_last}", "cell_is",
+                                                       "greaterThan", ["0"], look="good"))
+    sheet.widths.update({"A": 24, "B": 40, "C": 13, "D": 16, "E": 12, "F": 11, "G": 3, "H": 12, "I": 28,
+                         **{col(m0 + m): 9 for m in range(12)}, col(total_col): 8, col(seg_col): 11, col(type_col): 13})
+    sheet.freeze = f"A{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Plan d'animation du réseau")
+    return sheet, {"first": first, "year_cell": "B3", "late_cell": late, "month_row": header, "first_month_col": m0,
+                   "cal_rows": cal_rows}
+
+
+def _diffusion_sheet(partners: list[str], diffusions: pd.DataFrame, q: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["diffusion"], protect=False, tab_color="1F4E78")
+    sheet.title("Diffusion de l'information", _NOTES["diffusion"])
+    header, first = 4, 5
+    table = TABLES["diffusion"]
+    d = {k: column(table, h) for k, h in DIFFUSION_HEADERS.items()}
+    styles = {"date": "data_date", "what": "data_text", "recipient": "data_text", "tool": "data_text"}
+    sheet.row(header, 1, list(DIFFUSION_HEADERS.values()), style="header")
+    rows = _log_rows(diffusions, DIFFUSION_HEADERS, styles)
+    for i, values in enumerate(rows):
+        sheet.row(first + i, 1, values, style=list(styles.values()))
+    last = first + len(rows) - 1
+    sheet.tables.append(TableSpec(table, f"A{header}:D{last}"))
+    end = last + 500
+    sheet.validations.append(Validation(f"D{first}:D{end}", "list", None, '"' + ",".join(TOOLS) + '"',
+                                        prompt="Outil de diffusion", error="Choisissez un outil de la liste."))
+    sheet.validations.append(Validation(f"A{first}:A{end}", "date", "between", "1", "2958465",
+                                        prompt="Date de diffusion", error="Une date est attendue."))
+    # counts per partner × tool
+    c0 = 6  # F: partner, G…: tools, then total, segment, type
+    tools = list(dict.fromkeys([*TOOLS, *(_text(t) for t in diffusions["tool"] if _text(t))]))
+    tool_cols = {t: c0 + 1 + j for j, t in enumerate(tools)}
+    total_col = c0 + 1 + len(tools)
+    seg_col, type_col = total_col + 1, total_col + 2
+    sheet.set(3, c0, "Informations reçues par partenaire et par outil (envois au partenaire, à son segment ou à son type)",
+              style="label")
+    sheet.row(header, c0, ["Partenaire", *tools, "Total", "Segment", "Type"], style="header")
+    sheet.heights[header] = 30
+    p_rows = {}
+    for i, partner in enumerate(partners):
+        r = first + i
+        p_rows[partner] = r
+        sheet.set(r, c0, partner, style="text")
+        for tool, c in tool_cols.items():
+            f = "+".join(f"COUNTIFS({d['recipient']},{who},{d['tool']},{_crit(tool, f'{col(c)}${header}')})"
+                         for who in (_crit(partner, f"${col(c0)}{r}"), f"${col(seg_col)}{r}", f"${col(type_col)}{r}"))
+            sheet.set(r, c, formula=f, style="int")
+        sheet.set(r, total_col, formula=f"SUM({col(c0 + 1)}{r}:{col(total_col - 1)}{r})", style="total_int")
+        sheet.set(r, seg_col, formula=_segment_ref(q, _lookup(partner, f"${col(c0)}{r}")), style="text")
+        sheet.set(r, type_col, formula=_lookup_text("type", _lookup(partner, f"${col(c0)}{r}")), style="text")
+    sent_row = first + len(partners)
+    sheet.set(sent_row, c0, "Envois (lignes du journal)", style="total_text")
+    for tool, c in tool_cols.items():
+        sheet.set(sent_row, c, formula=f"COUNTIF({d['tool']},{_crit(tool, f'{col(c)}${header}')})", style="total_int")
+    sheet.set(sent_row, total_col, formula=f"SUM({col(c0 + 1)}{sent_row}:{col(total_col - 1)}{sent_row})",
+              style="total_int")
+    p_last = first + len(partners) - 1
+    _rules(sheet, sent_row + 2, "diffusion", c0)
+    sheet.conditional_formats.append(ConditionalFormat(f"{col(c0 + 1)}{first}:{col(total_col - 1)}{p_last}",
+                                                       "cell_is", "greaterThan", ["0"], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"{col(total_col)}{first}:{col(total_col)}{p_last}",
+                                                       "cell_is", "equal", ["0"], look="bad"))
+    sheet.widths.update({"A": 11, "B": 40, "C": 26, "D": 13, "E": 3, col(c0): 28,
+                         **{col(c): 10 for c in tool_cols.values()}, col(total_col): 8, col(seg_col): 11,
+                         col(type_col): 13})
+    sheet.freeze = f"A{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Diffusion de l'information")
+    return sheet, {"first": first, "tool_cols": tool_cols, "rows": p_rows, "total_col": total_col, "sent_row": sent_row}
+
+
+_PERF_HEADERS = {"partner": "Partenaire", "type": "Type", "segment": "Segment", "revenue": "CA réalisé",
+                 "previous": "CA N−1 (à saisir)", "growth": "Évolution", "potential": "Potentiel",
+                 "share_potential": "Part du potentiel réalisée", "left": "Potentiel restant",
+                 "share_network": "Part du CA du réseau", "rank": "Rang (CA)"}
+
+
+def _performance_sheet(partners: list[str], previous: Mapping[str, float], q: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["performance"], tab_color="1F4E78")
+    sheet.title("Performance des partenaires", _NOTES["performance"])
+    header, first = 4, 5
+    cols = {k: j for j, k in enumerate(_PERF_HEADERS, start=1)}
+    L = {k: col(c) for k, c in cols.items()}
+    sheet.row(header, 1, list(_PERF_HEADERS.values()), style="header")
+    sheet.heights[header] = 42
+    last = first + len(partners) - 1
+    total = last + 1
+    rows = {}
+    for i, partner in enumerate(partners):
+        r = first + i
+        rows[partner] = r
+        key = _lookup(partner, f"$A{r}")
+        prev = previous.get(partner)
+        sheet.row(r, 1, [
+            partner,
+            Formula(_lookup_text("type", key)),
+            Formula(f'IFERROR(MID({_segment_ref(q, key)},{len(SEGMENT_PREFIX) + 1},20),"")'),
+            Formula(_sum_of("revenue", _crit(partner, f"$A{r}"))),
+            None if prev is None or _is_missing(prev) else float(prev),
+            Formula(f'IF({L["previous"]}{r}=0,"",({L["revenue"]}{r}-{L["previous"]}{r})/{L["previous"]}{r})'),
+            Formula(_sum_of("potential", _crit(partner, f"$A{r}"))),
+            Formula(f'IF({L["potential"]}{r}=0,"",{L["revenue"]}{r}/{L["potential"]}{r})'),
+            Formula(f'MAX(0,{L["potential"]}{r}-{L["revenue"]}{r})'),
+            Formula(f'IF(${L["revenue"]}${total}=0,"",{L["revenue"]}{r}/${L["revenue"]}${total})'),
+            Formula(f'RANK({L["revenue"]}{r},${L["revenue"]}${first}:${L["revenue"]}${last},0)'),
+        ], style=["text", "text", "text", "eur", "input_eur", "pct", "eur", "pct", "eur", "pct", "int"])
+    sums = {k: Formula(f"SUM({L[k]}{first}:{L[k]}{last})") for k in ("revenue", "previous", "potential", "left")}
+    sheet.row(total, 1, [
+        "Total", None, None, sums["revenue"], sums["previous"],
+        Formula(f'IF({L["previous"]}{total}=0,"",({L["revenue"]}{total}-{L["previous"]}{total})/{L["previous"]}{total})'),
+        sums["potential"],
+        Formula(f'IF({L["potential"]}{total}=0,"",{L["revenue"]}{total}/{L["potential"]}{total})'),
+        sums["left"],
+        Formula(f'IF({L["revenue"]}{total}=0,"",{L["revenue"]}{total}/{L["revenue"]}{total})'),
+        None,
+    ], style=["total_text", "total_text", "total_text", "total_eur", "total_eur", "total_pct", "total_eur", "total_pct",
+              "total_eur", "total_pct", "total_text"])
+    _rules(sheet, total + 2, "performance")
+    sheet.validations.append(Validation(f"{L['previous']}{first}:{L['previous']}{last}", "decimal", "greaterThanOrEqual",
+                                        "0", prompt="CA HT de l'exercice précédent", error="Un montant positif est attendu."))
+    growth = f"{L['growth']}{first}:{L['growth']}{last}"
+    sheet.conditional_formats.append(ConditionalFormat(growth, "cell_is", "lessThan", ["0"], look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(growth, "cell_is", "greaterThan", ["0"], look="good"))
+    sheet.conditional_formats.append(ConditionalFormat(f"{L['share_potential']}{first}:{L['share_potential']}{last}",
+                                                       "data_bar", colors=("638EC6",)))
+    q_ = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", "CA réalisé et potentiel par partenaire", "M4",
+        [ChartSeries(f"{q_}!${L['revenue']}${first}:${L['revenue']}${last}", "CA réalisé",
+                     categories=f"{q_}!$A${first}:$A${last}"),
+         ChartSeries(f"{q_}!${L['potential']}${first}:${L['potential']}${last}", "Potentiel",
+                     categories=f"{q_}!$A${first}:$A${last}")],
+        y_format='#,##0 "€"', width_cm=22, height_cm=11))
+    sheet.widths.update({"A": 28, "B": 13, "C": 9, "D": 14, "E": 14, "F": 11, "G": 14, "H": 12, "I": 14, "J": 12, "K": 8})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Performance des partenaires")
+    return sheet, {"first": first, "rows": rows, "cols": cols, "total": total}
+
+
+_GDPR_HEADERS = {"partner": "Partenaire", "type": "Type", "contact": "Contact", "processing": "Traitement (à choisir)",
+                 "basis": "Base légale", "months": "Durée (mois)", "consent": "Date consentement",
+                 "last_contact": "Dernier contact", "start": "Début de conservation", "end": "Fin de conservation",
+                 "alert": "Alerte"}
+
+
+def _gdpr_sheet(partners: list[str], register: pd.DataFrame, processing: Mapping[str, str],
+                reference_date: dt.date | None) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["gdpr"], tab_color="C00000")
+    sheet.title("RGPD : registre des traitements et durées de conservation", _NOTES["gdpr"])
+    sheet.set(3, 1, "Date de référence", style="label")
+    if reference_date is None:
+        sheet.set(3, 2, formula="TODAY()", style="input_date")
+    else:
+        sheet.set(3, 2, reference_date, style="input_date")
+    sheet.validations.append(Validation("B3", "date", "between", "1", "2958465", prompt="Date du contrôle (aujourd'hui par défaut)",
+                                        error="Une date est attendue."))
+    # register
+    reg_label, reg_header = 7, 8
+    reg_first = reg_header + 1
+    sheet.set(reg_label, 1, "Registre des traitements (art. 30 RGPD) — lignes vides du tableau : à compléter", style="label")
+    sheet.row(reg_header, 1, list(REGISTER_HEADERS.values()), style="header")
+    sheet.heights[reg_header] = 42
+    reg_styles = ["data_text"] * 5 + ["data_int"]
+    records = [[None if _is_missing(rec.get(k)) else (int(_number(rec[k]) or 0) if k == "months" else rec[k])
+                for k in REGISTER_HEADERS] for rec in register.to_dict("records")]
+    records += [[None] * len(REGISTER_HEADERS)] * _REGISTER_SPARE_ROWS
+    for i, values in enumerate(records):
+        sheet.row(reg_first + i, 1, values, style=reg_styles)
+    reg_last = reg_first + len(records) - 1
+    sheet.tables.append(TableSpec(TABLES["register"], f"A{reg_header}:F{reg_last}", style="TableStyleLight9"))
+    sheet.validations.append(Validation(f"C{reg_first}:C{reg_last}", "list", None, '"' + ",".join(LEGAL_BASES) + '"',
+                                        prompt="Base légale (art. 6 RGPD)", error="Choisissez une base légale de la liste."))
+    sheet.validations.append(Validation(f"F{reg_first}:F{reg_last}", "whole", "between", "0", "1200",
+                                        prompt="Durée de conservation en mois", error="Un nombre de mois est attendu."))
+    t = TABLES["register"]
+    reg = {k: column(t, h) for k, h in REGISTER_HEADERS.items()}
+    # per partner
+    label = reg_last + 2
+    header = label + 1
+    first = header + 1
+    last = first + len(partners) - 1
+    sheet.set(label, 1, "Fiches des contacts : fin de conservation et alertes", style="label")
+    cols = {k: j for j, k in enumerate(_GDPR_HEADERS, start=1)}
+    L = {k: col(c) for k, c in cols.items()}
+    sheet.row(header, 1, list(_GDPR_HEADERS.values()), style="header")
+    sheet.heights[header] = 42
+    rows = {}
+    for i, partner in enumerate(partners):
+        r = first + i
+        rows[partner] = r
+        key = _lookup(partner, f"$A{r}")
+        proc = f"${L['processing']}{r}"
+        start = f"{L['start']}{r}"
+        end = f"{L['end']}{r}"
+        sheet.row(r, 1, [
+            partner,
+            Formula(_lookup_text("type", key)),
+            Formula(_lookup_text("contact", key)),
+            processing.get(partner) or None,
+            Formula(f'IFERROR(INDEX({reg["basis"]},MATCH({proc},{reg["processing"]},0))&"","")'),
+            Formula(f'IFERROR(INDEX({reg["months"]},MATCH({proc},{reg["processing"]},0)),"")'),
+            Formula(_lookup_value("consent_date", key)),
+            Formula(_lookup_value("last_contact", key)),
+            Formula(f'IF(AND({L["consent"]}{r}="",{L["last_contact"]}{r}=""),"",MAX({L["consent"]}{r},{L["last_contact"]}{r}))'),
+            Formula(f'IF(OR({start}="",{L["months"]}{r}=""),"",EDATE({start},{L["months"]}{r}))'),
+            Formula(f'IF(AND({end}<>"",{end}<$B$3),"{PURGE}",IF(AND({L["basis"]}{r}="consentement",'
+                    f'{L["consent"]}{r}=""),"{NO_CONSENT}",""))'),
+        ], style=["text", "text", "text", "input_text", "text", "int", "date", "date", "date", "date", "text"])
+    names = [_text(p) for p in register["processing"] if _text(p)]
+    if names and not any(("," in n or '"' in n) for n in names):
+        sheet.validations.append(Validation(f"{L['processing']}{first}:{L['processing']}{last}", "list", None,
+                                            '"' + ",".join(dict.fromkeys(names)) + '"',
+                                            prompt="Traitement du registre dont relève la fiche",
+                                            error="Choisissez un traitement du registre.", allow_blank=True))
+    alert = f"${L['alert']}${first}:${L['alert']}${last}"
+    sheet.set(4, 1, "Fiches à purger", style="label")
+    sheet.set(4, 2, formula=f'COUNTIF({alert},"{PURGE}")', style="total_int")
+    sheet.set(5, 1, "Consentements manquants", style="label")
+    sheet.set(5, 2, formula=f'COUNTIF({alert},"{NO_CONSENT}")', style="total_int")
+    block = f"A{first}:{L['alert']}{last}"
+    _rules(sheet, last + 2, "gdpr")
+    sheet.conditional_formats.append(ConditionalFormat(block, "expression", formula=[f'${L["alert"]}{first}="{PURGE}"'],
+                                                       look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(block, "expression",
+                                                       formula=[f'${L["alert"]}{first}="{NO_CONSENT}"'], look="neutral"))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{L['end']}{first}:{L['end']}{last}", "expression",
+        formula=[f'AND({L["end"]}{first}<>"",{L["end"]}{first}>=$B$3,{L["end"]}{first}<EDATE($B$3,3))'], look="neutral"))
+    sheet.widths.update({"A": 28, "B": 40, "C": 22, "D": 40, "E": 26, "F": 14, "G": 14, "H": 14, "I": 14, "J": 14,
+                         "K": 22})
+    sheet.freeze = "B4"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="RGPD")
+    return sheet, {"reference_cell": "B3", "purge_cell": "B4", "consent_cell": "B5", "register_first": reg_first,
+                   "rows": rows, "cols": cols}
+
+
+# ------------------------------------------------------------------------------------------------
+# the book
+# ------------------------------------------------------------------------------------------------
+
+def build_network(partners: pd.DataFrame, *, year: int | None = None, reference_date: dt.date | str | None = None,
+                  weights: Mapping[str, float] | None = None,
+                  thresholds: Mapping[str, tuple[float, float]] | None = None,
+                  actions: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+                  diffusions: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+                  previous_revenue: Mapping[str, float] | None = None,
+                  register: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
+                  processing: Mapping[str, str] | None = None) -> tuple[BookPlan, NetworkLayout]:
+    """Plan the partner-network workbook.
+
+    Parameters
+    ----------
+    partners : DataFrame
+        The directory (:func:`xlsales.io.read_partners`): partner, type, contact, email, phone,
+        region, revenue, potential, last_contact, consent_date and « Note … » rating columns
+        (none: an empty « Note globale » column to fill in). Partner names must be unique.
+    year : int, optional
+        Year of the animation calendar; default: the year of the latest last contact, else this year.
+    reference_date : date, optional
+        Fixed date of the GDPR check; default: the formula ``TODAY()``.
+    weights : mapping rating column → weight, optional
+        Weights of the qualification grid (default 1 for each criterion).
+    thresholds : mapping type → (threshold A, threshold B), optional
+        Lowest score of segments A and B per partner type (default 4 and 3).
+    actions : DataFrame or records, optional
+        Animation plan: target, action, tool, owner, date, status; default :func:`default_actions`.
+    diffusions : DataFrame or records, optional
+        Diffusion log: date, what, recipient, tool; default: empty.
+    previous_revenue : mapping partner → revenue of the previous year, optional
+    register : DataFrame or records, optional
+        Processing register: processing, purpose, basis, categories, subjects, months; default
+        :data:`DEFAULT_REGISTER`.
+    processing : mapping partner → processing name, optional
+        The processing each contact's record falls under; default « Prospection commerciale » for
+        prescribers and « Fiches partenaires » for the others.
+
+    Returns
+    -------
+    (BookPlan, NetworkLayout)
+
+    Raises
+    ------
+    ValueError
+        Empty directory, missing Partenaire/Type column or duplicate partner names (French message).
+    """
+    frame, ratings = _partners_frame(partners)
+    names = frame["partner"].tolist()
+    types = dict(zip(names, frame["type"]))
+    if year is None:
+        known = [d for d in frame["last_contact"] if d is not None]
+        year = max(known).year if known else dt.date.today().year
+    year = int(year)
+    weights = {r: float((weights or {}).get(r, 1.0)) for r in ratings}
+    thresholds = {t: tuple(float(x) for x in (thresholds or {}).get(t, DEFAULT_THRESHOLDS)) for t in TYPES}
+    actions = _frame(default_actions(frame, year) if actions is None else actions, ACTION_HEADERS)
+    diffusions = _frame(diffusions, DIFFUSION_HEADERS)
+    register = _frame(DEFAULT_REGISTER if register is None else register, REGISTER_HEADERS)
+    register_names = {_text(p) for p in register["processing"]}
+    chosen = dict(processing or {})
+    processing_map = {}
+    for p in names:
+        value = _text(chosen.get(p))
+        if not value:
+            value = _DEFAULT_PROCESSING.get(types[p], "Fiches partenaires")
+            if value not in register_names and register_names:
+                value = next(iter(_text(x) for x in register["processing"] if _text(x)))
+        processing_map[p] = value
+    previous = {p: float(v) for p, v in (previous_revenue or {}).items() if _number(v) is not None}
+    perf_partners = [p for p in names if types[p] != "fournisseur" or not pd.isna(frame.loc[names.index(p), "revenue"])
+                     or not pd.isna(frame.loc[names.index(p), "potential"])]
+    ref = _date(reference_date)
+
+    book = BookPlan(title="Réseau de partenaires")
+    directory = _directory_sheet(frame, ratings)
+    qualification, q = _qualification_sheet(names, ratings, weights, thresholds)
+    plan_sheet, a = _plan_sheet(names, actions, year, q)
+    diffusion_sheet, d = _diffusion_sheet(names, diffusions, q)
+    performance, p = _performance_sheet(perf_partners, previous, q)
+    gdpr, g = _gdpr_sheet(names, register, processing_map, ref)
+    for sheet in (directory, qualification, plan_sheet, diffusion_sheet, performance, gdpr):
+        book.add(sheet)
+    book.active = qualification.name
+    layout = NetworkLayout(
+        year=year, reference_date=ref, partners=names, types=types, ratings=ratings, weights=weights,
+        thresholds=thresholds, q_weight_row=q["weight_row"], q_first_row=q["first"], q_rows=q["rows"],
+        q_rating_cols=q["rating_cols"], q_score_col=q["score_col"], q_segment_col=q["segment_col"],
+        q_threshold_rows=q["threshold_rows"], q_threshold_col=q["threshold_col"], q_count_rows=q["count_rows"],
+        q_count_cols=q["count_cols"], actions=actions, a_first_row=a["first"], a_year_cell=a["year_cell"],
+        a_late_cell=a["late_cell"], cal_month_row=a["month_row"], cal_first_col=a["first_month_col"],
+        cal_rows=a["cal_rows"], diffusions=diffusions, d_first_row=d["first"], d_tool_cols=d["tool_cols"],
+        d_rows=d["rows"], d_total_col=d["total_col"], d_sent_row=d["sent_row"], perf_partners=perf_partners,
+        p_rows=p["rows"], p_cols=p["cols"], p_total_row=p["total"], previous_revenue=previous, register=register,
+        g_reference_cell=g["reference_cell"], g_purge_cell=g["purge_cell"], g_consent_cell=g["consent_cell"],
+        g_register_first_row=g["register_first"], g_rows=g["rows"], g_cols=g["cols"], processing=processing_map,
+    )
+    return book, layout
+
+
+# ------------------------------------------------------------------------------------------------
+# reading a workbook back (to rebuild it without losing what was typed)
+# ------------------------------------------------------------------------------------------------
+
+def _cell(rows: list[list], r: int, c: int) -> Any:
+    """Value at 1-based (r, c) of a grid of values, None when outside or empty."""
+    if r < 1 or c < 1 or r > len(rows) or c > len(rows[r - 1] or []):
+        return None
+    value = rows[r - 1][c - 1]
+    return None if isinstance(value, str) and value == "" else value
+
+
+def _find(rows: list[list], text: str, column: int | None = None) -> tuple[int, int] | None:
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row or [], start=1):
+            if (column is None or j == column) and isinstance(value, str) and value.strip() == text:
+                return i, j
+    return None
+
+
+def _read_table(rows: list[list], headers: Mapping[str, str], *, stop: str | None = None) -> pd.DataFrame:
+    """The rows of a table found by its header texts (empty rows skipped; stops at ``stop`` in its first column)."""
+    first_header = next(iter(headers.values()))
+    where = None
+    for i, row in enumerate(rows, start=1):
+        texts = [v.strip() if isinstance(v, str) else v for v in (row or [])]
+        for j, value in enumerate(texts, start=1):
+            if value == first_header and all(_cell(rows, i, j + k) is not None and str(_cell(rows, i, j + k)).strip() == h
+                                             for k, h in enumerate(headers.values())):
+                where = (i, j)
+                break
+        if where:
+            break
+    if where is None:
+        return pd.DataFrame(columns=list(headers))
+    i0, j0 = where
+    records = []
+    for r in range(i0 + 1, len(rows) + 1):
+        if stop is not None and isinstance(_cell(rows, r, j0), str) and _cell(rows, r, j0).strip() == stop:
+            break
+        values = [_cell(rows, r, j0 + k) for k in range(len(headers))]
+        if all(_is_missing(v) for v in values):
+            continue
+        records.append(dict(zip(headers, values)))
+    return pd.DataFrame(records, columns=list(headers))
+
+
+def read_inputs(sheets: Mapping[str, list[list]], *, today: dt.date | None = None) -> dict[str, Any]:
+    """What the user typed on the rebuilt sheets of a network workbook.
+
+    Parameters
+    ----------
+    sheets : mapping sheet name → grid of values (rows of cells, as
+        :func:`xlsales.macros.live.sheet_rows` returns them or openpyxl's ``values_only`` rows).
+    today : date, optional
+        A reference date read equal to it is taken for the ``TODAY()`` formula (kept as a formula).
+
+    Returns
+    -------
+    dict
+        ``weights``, ``thresholds``, ``year``, ``actions``, ``diffusions``, ``previous_revenue``,
+        ``register``, ``processing`` and ``reference_date``: keyword arguments of
+        :func:`build_network` (only those found).
+    """
+    out: dict[str, Any] = {}
+    today = today or dt.date.today()
+    q = sheets.get(SHEETS["qualification"])
+    if q:
+        at = _find(q, "Poids (à saisir)", column=1)
+        if at:
+            r = at[0]
+            weights = {}
+            c = 3
+            while isinstance(_cell(q, r + 1, c), str) and _cell(q, r + 1, c).strip() not in ("Score", "Segment"):
+                value = _number(_cell(q, r, c))
+                if value is not None:
+                    weights[_cell(q, r + 1, c).strip()] = value
+                c += 1
+            out["weights"] = weights
+        at = _find(q, "Seuil A")
+        if at:
+            r, c = at
+            thresholds = {}
+            rr = r + 1
+            while isinstance(_cell(q, rr, c - 1), str) and _cell(q, rr, c - 1).strip() in TYPES:
+                a, b = _number(_cell(q, rr, c)), _number(_cell(q, rr, c + 1))
+                if a is not None and b is not None:
+                    thresholds[_cell(q, rr, c - 1).strip()] = (a, b)
+                rr += 1
+            out["thresholds"] = thresholds
+    a = sheets.get(SHEETS["plan"])
+    if a:
+        year = _number(_cell(a, 3, 2))
+        if year:
+            out["year"] = int(year)
+        actions = _read_table(a, ACTION_HEADERS)
+        actions["date"] = [_date(v) for v in actions["date"]]
+        for k in ("target", "action", "tool", "owner", "status"):
+            actions[k] = [_text(v) or None for v in actions[k]]
+        out["actions"] = actions
+    d = sheets.get(SHEETS["diffusion"])
+    if d:
+        diffusions = _read_table(d, DIFFUSION_HEADERS)
+        diffusions["date"] = [_date(v) for v in diffusions["date"]]
+        for k in ("what", "recipient", "tool"):
+            diffusions[k] = [_text(v) or None for v in diffusions[k]]
+        out["diffusions"] = diffusions
+    p = sheets.get(SHEETS["performance"])
+    if p:
+        at = _find(p, _PERF_HEADERS["previous"])
+        if at:
+            r, c = at
+            previous = {}
+            for rr in range(r + 1, len(p) + 1):
+                name = _text(_cell(p, rr, 1))
+                if not name or name == "Total":
+                    break
+                value = _number(_cell(p, rr, c))
+                if value is not None:
+                    previous[name] = value
+            out["previous_revenue"] = previous
+    g = sheets.get(SHEETS["gdpr"])
+    if g:
+        ref = _date(_cell(g, 3, 2))
+        out["reference_date"] = None if ref == today else ref
+        register = _read_table(g, REGISTER_HEADERS, stop="Fiches des contacts : fin de conservation et alertes")
+        register = register[[bool(_text(v)) for v in register["processing"]]].reset_index(drop=True)
+        register["months"] = [None if _number(v) is None else int(_number(v)) for v in register["months"]]
+        out["register"] = register
+        at = _find(g, _GDPR_HEADERS["processing"])
+        if at:
+            r, c = at
+            processing = {}
+            for rr in range(r + 1, len(g) + 1):
+                name = _text(_cell(g, rr, 1))
+                if not name:
+                    break
+                value = _text(_cell(g, rr, c))
+                if value:
+                    processing[name] = value
+            out["processing"] = processing
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(partners: pd.DataFrame | None, *, year: int | None = None,
+                    reference_date: dt.date | str | None = None) -> BookPlan:
+    """The network workbook of ``xlsales network PARTNERS -o OUT``.
+
+    Parameters
+    ----------
+    partners : DataFrame
+        :func:`xlsales.io.read_partners` of the PARTNERS file (required: a ValueError in French
+        when it is None or empty).
+    year : int, optional
+        Year of the animation calendar (default: year of the latest last contact).
+    reference_date : date, optional
+        Fixed date of the GDPR check (default: ``TODAY()`` in the workbook).
+
+    The animation plan proposed is :func:`default_actions`; the diffusion log starts empty; the
+    register is :data:`DEFAULT_REGISTER`.
+    """
+    if partners is None:
+        raise ValueError("un fichier de partenaires est nécessaire (colonnes Partenaire et Type au minimum)")
+    return build_network(partners, year=year, reference_date=reference_date)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The network workbook of the sample company: calendar of the year after its sales history,
+    proposed animation plan and a few diffusion-log entries."""
+    year = int(pd.to_datetime(company.sales["date"]).dt.year.max()) + 1
+    partners = company.partners
+    return build_network(partners, year=year, diffusions=example_diffusions(partners, year))[0]
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open network workbook (template button, xlwings Lite).
+
+    The directory is read from « Annuaire » (same checks as the CLI); weights and thresholds of
+    « Qualification », the year and the actions of « Plan d'animation », the log of « Diffusion »,
+    the previous revenue of « Performance », the register, the processing of each record and a
+    typed reference date of « RGPD » are read first and written back into the rebuilt sheets.
+    """
+    from .live import read_input, refresh_outputs, sheet_rows
+
+    partners = read_input(book, SHEETS["directory"], xio.PARTNERS)
+    present = [s.name for s in book.sheets]
+    grids = {name: sheet_rows(book, name) for name in SHEETS.values() if name in present and name != SHEETS["directory"]}
+    inputs = read_inputs(grids)
+    plan, _ = build_network(partners, **inputs)
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.portfolio': (
+        False,
+        r'''"""Analyse du portefeuille: customers, prospects, products and sectors in live native formulas.
+
+Sheets
+------
+* « Clients » (output): one row per customer of the customer file or of the sales lines — sector
+  and region looked up in « Fiches clients », status (nouveau / actif / perdu / inactif / prospect),
+  CA N, number of invoices N, last purchase date, recency, R/F/M scores 1–5, RFM code and segment
+  (the rule of :func:`xlsales.core.customers.rfm`), margin N, customer value (CUSTOMER_VALUE, closed
+  form m·r/(1+d−r)), share of revenue, ABC class, N−1 figures and growth. Summaries by RFM segment
+  and ABC class, and the retention used for the customer value.
+* « Produits » (output): ABC by product (revenue N), quantities, margins, growth; totals by family
+  and by class; a Pareto chart.
+* « Secteurs » (output): revenue N and N−1 by business sector (from « Fiches clients »), growth,
+  active customers, average revenue per customer; chart.
+* « Attrition » (output): customers active in N−1 and not in N over customers active in N−1 =
+  churn rate; retention, average lifetime 1/churn, revenue and margin lost, value lost; by region and
+  by sector; chart.
+* « Marché » (output with input cells): market sizes and competitors' sales typed by region and by
+  sector → market share, relative market share; concentration of the customers' revenue N (HHI and
+  Gini by the Lorenz curve, trapezoids); Lorenz chart.
+* « Densité » (output with input cells): active customers by region over potential customers typed
+  → customer density; chart.
+* « Paramètres », « Fiches clients » (Excel Table ``FichesClients``: customer master data) and
+  « Ventes » (Excel Table ``Ventes`` of the sales lines) are the inputs.
+
+Every figure is a formula of Excel 2010+ that LibreOffice 7.4 computes (SUMIFS, COUNTIFS, SUMIF,
+COUNTIF, SUMPRODUCT, SMALL, LARGE, INDEX/MATCH, IF, IFERROR, ROUND…): lines pasted below the
+``Ventes`` table or a sector changed in « Fiches clients » update every sheet. New customers,
+products, sectors or regions get their rows when the workbook is regenerated (button or CLI).
+
+Conventions
+-----------
+* Active customer in a year: at least one invoice that year. An invoice is counted once, on its first
+  line (calculated column « Nouvelle facture » of ``Ventes``); a line without invoice number is one
+  invoice.
+* RFM is computed on the invoices of year N, reference date 1 January N+1 (the day after the year,
+  the core's default when the last sale is on 31 December). Scores follow the core's quantile rule:
+  ``score = 1 + INT(5 × (number of active customers strictly worse) / (number of active customers))``
+  — worse = a longer recency, fewer invoices, a smaller revenue; ties share a score.
+* ABC, Gini and HHI use the revenue N of each customer, negative totals counted as 0; Gini and HHI
+  are over the customers with a positive revenue N.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import io as xio
+from ..sheets.formulas import SalesTable, column, safe_ratio
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    TableSpec,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = [
+    "CUSTOMERS",
+    "SEGMENTS",
+    "SHEETS",
+    "PortfolioLayout",
+    "PortfolioParams",
+    "build_portfolio",
+    "criterion",
+    "lookup_value",
+    "plan_for_company",
+    "plan_from_files",
+    "read_customers",
+    "read_market_inputs",
+    "read_params",
+    "refresh",
+    "sample_market_inputs",
+]
+
+SHEETS = {
+    "customers": "Clients", "products": "Produits", "sectors": "Secteurs", "churn": "Attrition",
+    "market": "Marché", "density": "Densité", "params": "Paramètres", "master": "Fiches clients",
+    "sales": "Ventes",
+}
+
+#: The customer master data: an input file of the CLI (``--customers``) and the « Fiches clients » sheet.
+CUSTOMERS = xio.Schema(
+    name="customers",
+    label="fichier clients",
+    file_stem="clients",
+    sheet_names=("fiches clients", "clients", "fichier clients", "customers"),
+    columns=(
+        xio.Column("customer", "text", True, ("Client", "code client", "customer code", "customer id")),
+        xio.Column("customer_name", "text", False, ("Raison sociale", "nom client", "nom du client", "nom")),
+        xio.Column("sector", "text", False, ("Secteur d'activité", "secteur activité", "activité", "secteur",
+                                             "branche", "industrie", "sector", "industry")),
+        xio.Column("region", "text", False, ("Région", "zone", "région commerciale", "territoire", "region")),
+        xio.Column("since", "date", False, ("Client depuis", "depuis", "date d'entrée", "date de création",
+                                            "date premier achat", "since")),
+        xio.Column("until", "date", False, ("Fin de relation", "date de fin", "jusqu'au", "date de perte",
+                                            "date de sortie", "until")),
+    ),
+)
+
+MASTER_TABLE = "FichesClients"
+MASTER_HEADERS = {c.name: c.label for c in CUSTOMERS.columns}
+NEW_INVOICE = "Nouvelle facture"
+UNKNOWN = "Non renseigné"
+NO_PURCHASE = "Sans achat en N"
+
+#: RFM segments in the order of :func:`xlsales.core.customers.rfm_segment`, then customers without invoice in N.
+SEGMENTS = ("Champions", "Nouveaux clients", "Fidèles", "Prometteurs", "À risque", "Perdus", "En sommeil", NO_PURCHASE)
+STATUSES = ("Nouveau", "Actif", "Perdu", "Inactif", "Prospect")
+
+#: « Paramètres »: key → (row, label, style, defined name)
+PARAMETERS = {
+    "year": (4, "Exercice analysé (N)", "input_int", "AnneeN"),
+    "a_share": (5, "Seuil de la classe A (part cumulée du CA)", "input_pct", "SeuilA"),
+    "b_share": (6, "Seuil de la classe B (part cumulée du CA)", "input_pct", "SeuilB"),
+    "discount_rate": (7, "Taux d'actualisation annuel (d)", "input_pct", "TauxActu"),
+    "retention": (8, "Taux de rétention annuel (r) — vide : taux mesuré N−1 → N", "input_pct", "RetentionSaisie"),
+}
+
+COMPETITORS = 3
+
+
+@dataclass
+class PortfolioParams:
+    """What « Paramètres » holds (besides the year)."""
+
+    a_share: float = 0.8
+    b_share: float = 0.95
+    discount_rate: float = 0.10
+    retention: float | None = None  # None: the retention measured between N−1 and N
+
+
+@dataclass
+class PortfolioLayout:
+    """Where the figures are (tests, live refresh)."""
+
+    year: int
+    customers: list[str]
+    products: list[str]
+    families: list[str]
+    sectors: list[str]
+    regions: list[str]
+    customer_first_row: int
+    customer_cols: dict[str, int]
+    customer_summary: dict[str, str]
+    segment_rows: dict[str, int]
+    abc_rows: dict[str, int]
+    product_first_row: int
+    product_cols: dict[str, int]
+    product_abc_rows: dict[str, int]
+    family_rows: dict[str, int]
+    sector_rows: dict[str, int]
+    sector_cols: dict[str, int]
+    churn_cells: dict[str, str]
+    churn_region_rows: dict[str, int]
+    churn_sector_rows: dict[str, int]
+    market_region_rows: dict[str, int]
+    market_sector_rows: dict[str, int]
+    market_cols: dict[str, int]
+    concentration_cells: dict[str, str]
+    lorenz_first_row: int
+    density_rows: dict[str, int]
+    density_cols: dict[str, int]
+    params: dict[str, str] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs
+# ------------------------------------------------------------------------------------------------
+
+def read_customers(path, sheet: str | int | None = None) -> pd.DataFrame:
+    """The customer file of the CLI (``--customers``): customer, customer_name, sector, region, since, until.
+
+    Same rules as the other readers of :mod:`xlsales.io` (French headers, errors with file, row and
+    column). The sample company's ``customers`` frame has these columns already.
+    """
+    return xio.read_table(path, CUSTOMERS, sheet)
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _first_text(sales: pd.DataFrame, key: str, field_name: str, how: str = "first") -> dict[str, str]:
+    """customer (or product) → first non-empty value of ``field_name`` (or the most frequent one)."""
+    if field_name not in sales.columns:
+        return {}
+    frame = pd.DataFrame({"key": sales[key].map(_text), "value": sales[field_name].map(_text)})
+    frame = frame[frame["value"] != ""]
+    if frame.empty:
+        return {}
+    if how == "mode":
+        counts = frame.groupby(["key", "value"], sort=False).size().reset_index(name="n")
+        counts = counts.sort_values(["key", "n"], ascending=[True, False], kind="stable")
+        return dict(counts.drop_duplicates("key").set_index("key")["value"])
+    return dict(frame.drop_duplicates("key").set_index("key")["value"])
+
+
+def _master_frame(sales: pd.DataFrame, customers: pd.DataFrame | None) -> pd.DataFrame:
+    """« Fiches clients »: the customer file's rows (its order), then customers seen only in the sales.
+
+    Missing names and regions are taken from the sales lines (name: first one; region: most frequent).
+    """
+    columns = list(MASTER_HEADERS)
+    names = _first_text(sales, "customer", "customer_name")
+    regions = _first_text(sales, "customer", "region", how="mode")
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    if customers is not None and len(customers):
+        for rec in customers.to_dict("records"):
+            code = _text(rec.get("customer"))
+            if not code or code in seen:
+                continue
+            seen.add(code)
+            rows.append({
+                "customer": code,
+                "customer_name": _text(rec.get("customer_name")) or names.get(code, ""),
+                "sector": _text(rec.get("sector")),
+                "region": _text(rec.get("region")) or regions.get(code, ""),
+                "since": _date(rec.get("since")),
+                "until": _date(rec.get("until")),
+            })
+    for code in sorted(set(sales["customer"].map(_text)) - seen - {""}):
+        rows.append({"customer": code, "customer_name": names.get(code, ""), "sector": "",
+                     "region": regions.get(code, ""), "since": None, "until": None})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("~", "~~").replace("*", "~*").replace("?", "~?").replace('"', '""')
+
+
+def _plain(text: str) -> bool:
+    return not text.startswith(("<", ">", "=")) and not any(ch in text for ch in "*?~\"")
+
+
+def criterion(text: str, ref: str) -> str:
+    """The criterion of SUMIFS/COUNTIFS matching exactly ``text`` (written in cell ``ref``).
+
+    A plain label is referred to by its cell; a label that SUMIFS would read as an operator or a
+    wildcard (« <50 salariés », « Agro* », « a?c ») becomes the literal ``"=<escaped text>"``.
+    """
+    return ref if _plain(text) else '"=' + _escaped(text) + '"'
+
+
+def lookup_value(text: str, ref: str) -> str:
+    """The value MATCH(…, 0) looks up to find exactly ``text`` (wildcards escaped)."""
+    return ref if _plain(text) else '"' + _escaped(text) + '"'
+
+
+def _labels(values) -> list[str]:
+    """Sorted distinct labels, « Non renseigné » last when some are empty."""
+    texts = [_text(v) for v in values]
+    found = sorted({t for t in texts if t})
+    if any(not t for t in texts) or not found:
+        found.append(UNKNOWN)
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# sheets
+# ------------------------------------------------------------------------------------------------
+
+def _params_sheet(year: int, params: PortfolioParams) -> tuple[SheetPlan, dict[str, str], dict[str, str]]:
+    sheet = SheetPlan(SHEETS["params"], role="input", tab_color="70AD47")
+    sheet.title("Paramètres de l'analyse du portefeuille",
+                "Cellules jaunes : à saisir. Les autres feuilles se recalculent aussitôt.")
+    values = {"year": year, "a_share": params.a_share, "b_share": params.b_share,
+              "discount_rate": params.discount_rate, "retention": params.retention}
+    names, cells = {}, {}
+    q = quote_sheet(sheet.name)
+    for key, (row, label, style, name) in PARAMETERS.items():
+        sheet.set(row, 1, label, style="label")
+        sheet.set(row, 2, values[key], style=style)
+        names[name] = f"{q}!$B${row}"
+        cells[key] = f"B{row}"
+    notes = [
+        "Client actif une année : au moins une facture cette année-là (une facture compte une fois, sur sa première ligne).",
+        ("RFM sur les factures de N, date de référence le 1er janvier N+1 ; notes 1 à 5 par quantiles "
+         "(1 + ENT(5 × clients actifs strictement moins bons / clients actifs))."),
+        "Valeur client = marge N × r / (1 + d − r) (horizon infini, marge constante perçue en fin d'année).",
+        "Attrition = clients actifs en N−1 sans facture en N / clients actifs en N−1 ; rétention mesurée = 1 − attrition.",
+    ]
+    for i, text in enumerate(notes):
+        sheet.set(11 + i, 1, text, style="note")
+    sheet.widths.update({"A": 58, "B": 14})
+    sheet.validations += [
+        Validation("B4", "whole", "between", "1990", "2100", prompt="Année analysée (ex. 2025)",
+                   error="Une année (ex. 2025) est attendue."),
+        Validation("B5:B6", "decimal", "between", "0", "1", prompt="Part cumulée du CA entre 0 et 100 %",
+                   error="Une part entre 0 et 100 % est attendue."),
+        Validation("B7", "decimal", "between", "0", "1", prompt="Taux d'actualisation annuel (ex. 10 %)",
+                   error="Un taux entre 0 et 100 % est attendu."),
+        Validation("B8", "decimal", "between", "0", "1", prompt="Taux de rétention annuel ; laisser vide pour le taux mesuré",
+                   error="Un taux entre 0 et 100 % est attendu."),
+    ]
+    sheet.print_setup = PrintSetup(orientation="portrait")
+    return sheet, names, cells
+
+
+def _master_sheet(master: pd.DataFrame) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["master"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    headers = list(MASTER_HEADERS.values())
+    sheet.row(1, 1, headers, style="header")
+    styles = ["data_text", "data_text", "data_text", "data_text", "data_date", "data_date"]
+    for i, rec in enumerate(master.itertuples(index=False), start=2):
+        sheet.row(i, 1, [rec.customer, rec.customer_name or None, rec.sector or None, rec.region or None,
+                         rec.since, rec.until], style=styles)
+    n = max(len(master), 1)
+    sheet.tables.append(TableSpec(MASTER_TABLE, f"A1:F{n + 1}"))
+    sheet.set(1, 8, "Fiches clients : complétez le secteur d'activité et la région ; un client sans vente est un prospect.",
+              style="note")
+    sheet.widths.update({"A": 11, "B": 34, "C": 20, "D": 14, "E": 13, "F": 13})
+    sheet.validations.append(Validation(f"E2:F{n + 500}", "date", "greaterThan", "1", prompt="Date (jj/mm/aaaa)",
+                                        error="Une date est attendue."))
+    sheet.print_setup = PrintSetup(orientation="portrait", title_rows="1:1")
+    return sheet
+
+
+def _sales_sheet(sales: pd.DataFrame) -> SheetPlan:
+    """The ``Ventes`` table: the dashboard's columns and calculated columns, plus « Nouvelle facture »."""
+    sheet = SheetPlan(SHEETS["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    fields = list(SalesTable.INPUT)
+    styles = {"date": "data_date", "quantity": "data_dec", "unit_price": "data_eur", "unit_cost": "data_eur",
+              "discount": "data_pct"}
+    calculated = SalesTable.calculated_formulas()
+    r = SalesTable.row
+    invoice = r("invoice")
+    calculated["new_invoice"] = (f'=IF({invoice}="",1,IF(MATCH({invoice},{SalesTable.col("invoice")},0)'
+                                 f'=ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]),1,0))')
+    calc_headers = {**SalesTable.CALCULATED, "new_invoice": NEW_INVOICE}
+    calc_styles = {"revenue": "calc_eur", "cost": "calc_eur", "margin": "calc_eur", "year": "calc_int",
+                   "month": "calc_int", "new_invoice": "calc_int"}
+    headers = [SalesTable.INPUT[f] for f in fields] + [calc_headers[f] for f in calculated]
+    sheet.row(1, 1, headers, style="header")
+    n = len(sales)
+    data = {}
+    for f in fields:
+        if f in sales.columns:
+            values = sales[f]
+            if f == "date":
+                values = pd.to_datetime(values).dt.date
+            elif f == "paid" and values.dtype == bool:
+                values = values.map({True: "oui", False: "non"})
+            data[f] = values.astype(object).tolist()
+        else:
+            data[f] = [0.0 if f == "discount" else None] * n
+    for i in range(n):
+        row = i + 2
+        for j, f in enumerate(fields, start=1):
+            value = data[f][i]
+            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+                value = None
+            sheet.set(row, j, value, style=styles.get(f, "data_text"))
+        for k, (f, formula) in enumerate(calculated.items(), start=len(fields) + 1):
+            sheet.set(row, k, formula=formula, style=calc_styles.get(f, "calc_text"))
+    last_col = len(headers)
+    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last_col)}{max(n, 1) + 1}",
+                                  calculated={calc_headers[f]: formula for f, formula in calculated.items()}))
+    widths = {"date": 11, "invoice": 13, "customer": 10, "customer_name": 28, "rep": 18, "region": 12, "channel": 14,
+              "product": 12, "family": 20, "quantity": 9, "unit_price": 12, "unit_cost": 12, "discount": 8, "paid": 9}
+    for j, f in enumerate(fields, start=1):
+        sheet.widths[col(j)] = widths.get(f, 12)
+    for k in range(len(fields) + 1, last_col + 1):
+        sheet.widths[col(k)] = 13
+    sheet.print_setup = PrintSetup(title_rows="1:1")
+    return sheet
+
+
+# -- Clients ---------------------------------------------------------------------------------------
+
+CUSTOMER_COLUMNS: list[tuple[str, str, str, float]] = [
+    # key, header, style, width
+    ("customer", "Client", "text", 11),
+    ("name", "Raison sociale", "text", 30),
+    ("sector", "Secteur", "text", 16),
+    ("region", "Région", "text", 12),
+    ("status", "Statut", "text", 14),
+    ("revenue", "CA HT N", "eur", 14),
+    ("invoices", "Nb factures N", "int", 10),
+    ("last", "Dernier achat N", "date", 12),
+    ("recency", "Récence (jours)", "int", 10),
+    ("r", "R", "int", 10),
+    ("f", "F", "int", 14),
+    ("m", "M", "int", 10),
+    ("rfm", "Code RFM", "text", 8),
+    ("segment", "Segment RFM", "text", 16),
+    ("margin", "Marge N", "eur", 13),
+    ("clv", "Valeur client", "eur", 14),
+    ("share", "Part du CA N", "pct", 9),
+    ("cum_share", "Part cumulée (ABC)", "pct", 10),
+    ("abc", "Classe ABC", "text", 8),
+    ("revenue_prev", "CA HT N−1", "eur", 14),
+    ("margin_prev", "Marge N−1", "eur", 13),
+    ("invoices_prev", "Nb factures N−1", "int", 10),
+    ("growth", "Évolution CA", "pct", 10),
+    ("before", "Factures avant N", "int", 10),
+    ("master_row", "Ligne fiche", "int", 8),
+]
+
+
+def _master_lookup(master_row: str):
+    """``INDEX(FichesClients[header], row)&""`` — a master-data field as text ("" when empty)."""
+    return lambda header_name: f'INDEX({column(MASTER_TABLE, header_name)},{master_row})&""'
+
+
+def _customers_sheet(customers: list[str]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["customers"], tab_color="1F4E78")
+    sheet.title("Portefeuille clients — RFM, valeur client, ABC",
+                "RFM sur les factures de N (référence : 1er janvier N+1) ; notes 1 à 5 = 1 + ENT(5 × clients actifs "
+                "strictement moins bons / clients actifs) ; ex aequo : même note.")
+    sheet.set(3, 1, "Valeur client = marge N × r / (1 + d − r). ABC : clients classés par CA N décroissant, A tant que "
+                    "la part cumulée ≤ seuil A, B ≤ seuil B, sinon C (le premier est toujours A).", style="note")
+    C = {key: i for i, (key, *_rest) in enumerate(CUSTOMER_COLUMNS, start=1)}
+    L = {key: col(i) for key, i in C.items()}
+    header = 15
+    first = header + 1
+    n = len(customers)
+    last = first + max(n, 1) - 1
+
+    def rng(key: str) -> str:
+        return f"${L[key]}${first}:${L[key]}${last}"
+
+    # key figures (H10:K13)
+    summary = {"as_of": "$K$10", "measured": "$K$11", "retention": "$K$12", "discount": "$K$13"}
+    lost = f'COUNTIFS({rng("invoices_prev")},">0",{rng("invoices")},0)'
+    active_prev = f'COUNTIF({rng("invoices_prev")},">0")'
+    figures = [
+        ("Date de référence RFM (1er janvier N+1)", "DATE(AnneeN+1,1,1)", "date"),
+        ("Taux de rétention mesuré N−1 → N", f'IF({active_prev}=0,"",1-{lost}/{active_prev})', "pct"),
+        ("Taux de rétention retenu (r)", 'IF(RetentionSaisie="",K11,RetentionSaisie)', "pct"),
+        ("Taux d'actualisation (d)", "TauxActu", "pct"),
+    ]
+    sheet.set(9, 8, "Paramètres de la valeur client", style="label")
+    for i, (label, formula, style) in enumerate(figures):
+        sheet.set(10 + i, 8, label, style="text")
+        sheet.set(10 + i, 11, formula=formula, style=style)
+    as_of, r, d = summary["as_of"], summary["retention"], summary["discount"]
+
+    # summary by RFM segment (B4:F13) and by ABC class (H4:L8)
+    sheet.row(4, 2, ["Segment RFM", "Nb clients", "% clients", "CA HT N", "% du CA N"], style="header")
+    total_revenue = f"SUM({rng('revenue')})"
+    segment_rows = {}
+    for i, segment in enumerate(SEGMENTS):
+        row = 5 + i
+        segment_rows[segment] = row
+        sheet.row(row, 2, [segment, Formula(f'COUNTIF({rng("segment")},B{row})'),
+                           Formula(safe_ratio(f"C{row}", f"COUNTA({rng('customer')})")),
+                           Formula(f'SUMIF({rng("segment")},B{row},{rng("revenue")})'),
+                           Formula(safe_ratio(f"E{row}", total_revenue))], style=["text", "int", "pct", "eur", "pct"])
+    seg_total = 5 + len(SEGMENTS)
+    sheet.row(seg_total, 2, ["Total", Formula(f"SUM(C5:C{seg_total - 1})"), Formula(f"SUM(D5:D{seg_total - 1})"),
+                             Formula(f"SUM(E5:E{seg_total - 1})"), Formula(f"SUM(F5:F{seg_total - 1})")],
+              style=["total_text", "total_int", "total_pct", "total_eur", "total_pct"])
+    sheet.row(4, 8, ["Classe ABC", "Nb clients", "% clients", "CA HT N", "% du CA N"], style="header")
+    abc_rows = {}
+    for i, cls in enumerate("ABC"):
+        row = 5 + i
+        abc_rows[cls] = row
+        sheet.row(row, 8, [cls, Formula(f'COUNTIF({rng("abc")},H{row})'),
+                           Formula(safe_ratio(f"I{row}", f"COUNTA({rng('customer')})")),
+                           Formula(f'SUMIF({rng("abc")},H{row},{rng("revenue")})'),
+                           Formula(safe_ratio(f"K{row}", total_revenue))], style=["text", "int", "pct", "eur", "pct"])
+    sheet.row(8, 8, ["Total", Formula("SUM(I5:I7)"), Formula("SUM(J5:J7)"), Formula("SUM(K5:K7)"),
+                     Formula("SUM(L5:L7)")], style=["total_text", "total_int", "total_pct", "total_eur", "total_pct"])
+    abc_rows["Total"] = 8
+
+    # the table
+    sheet.row(header, 1, [h for _, h, _, _ in CUSTOMER_COLUMNS], style="header")
+    sheet.heights[header] = 30
+    S = SalesTable
+    positive_total = f'SUMIF({rng("revenue")},">0")'
+    active = f'COUNTIF({rng("invoices")},">0")'
+    for i, customer in enumerate(customers):
+        row = first + i
+        c = {key: f"{L[key]}{row}" for key in C}
+        a = criterion(customer, f"$A{row}")
+        lookup = _master_lookup(c["master_row"])
+        fm = f'({c["f"]}+{c["m"]})'
+        clipped = f"MAX(0,{c['revenue']})"
+        values = {
+            "customer": customer,
+            "name": Formula(f'IF({c["master_row"]}=0,"",{lookup(MASTER_HEADERS["customer_name"])})'),
+            "sector": Formula(f'IF({c["master_row"]}=0,"{UNKNOWN}",IF({lookup(MASTER_HEADERS["sector"])}="",'
+                              f'"{UNKNOWN}",{lookup(MASTER_HEADERS["sector"])}))'),
+            "region": Formula(f'IF({c["master_row"]}=0,"{UNKNOWN}",IF({lookup(MASTER_HEADERS["region"])}="",'
+                              f'"{UNKNOWN}",{lookup(MASTER_HEADERS["region"])}))'),
+            "status": Formula(f'IF({c["invoices"]}>0,IF({c["before"]}=0,"Nouveau","Actif"),IF({c["invoices_prev"]}>0,'
+                              f'"Perdu",IF(COUNTIF({S.col("customer")},{a})>0,"Inactif","Prospect")))'),
+            "revenue": Formula(f"ROUND({S.sum('revenue', customer=a, year='AnneeN')},2)"),
+            "invoices": Formula(f"SUMIFS({column(S.name, NEW_INVOICE)},{S.col('customer')},{a},{S.col('year')},AnneeN)"),
+            "last": Formula(f'IF({c["invoices"]}=0,"",SUMPRODUCT(MAX(({S.col("customer")}=$A{row})'
+                            f'*({S.col("year")}=AnneeN)*{S.col("date")})))'),
+            "recency": Formula(f'IF({c["invoices"]}=0,"",{as_of}-{c["last"]})'),
+            "r": Formula(f'IF({c["invoices"]}=0,"",1+INT(5*COUNTIFS({rng("recency")},">"&{c["recency"]},'
+                         f'{rng("invoices")},">0")/{active}))'),
+            "f": Formula(f'IF({c["invoices"]}=0,"",1+INT(5*COUNTIFS({rng("invoices")},"<"&{c["invoices"]},'
+                         f'{rng("invoices")},">0")/{active}))'),
+            "m": Formula(f'IF({c["invoices"]}=0,"",1+INT(5*COUNTIFS({rng("revenue")},"<"&{c["revenue"]},'
+                         f'{rng("invoices")},">0")/{active}))'),
+            "rfm": Formula(f'IF({c["invoices"]}=0,"",{c["r"]}&{c["f"]}&{c["m"]})'),
+            "segment": Formula(
+                f'IF({c["invoices"]}=0,"{NO_PURCHASE}",'
+                f'IF(AND({c["r"]}>=4,{fm}>=8),"Champions",'
+                f'IF(AND({c["r"]}>=4,{c["f"]}=1),"Nouveaux clients",'
+                f'IF(AND({c["r"]}>=3,{fm}>=6),"Fidèles",'
+                f'IF({c["r"]}>=3,"Prometteurs",'
+                f'IF({fm}>=6,"À risque",'
+                f'IF({c["r"]}=1,"Perdus","En sommeil")))))))'),
+            "margin": Formula(f"ROUND({S.sum('margin', customer=a, year='AnneeN')},2)"),
+            "clv": Formula(f'IF({c["invoices"]}=0,"",IF({r}="","",IF({r}>=1+{d},"",{c["margin"]}*{r}/(1+{d}-{r}))))'),
+            "share": Formula(safe_ratio(clipped, positive_total)),
+            "cum_share": Formula(f'IF({positive_total}=0,"",(SUMIF({rng("revenue")},">"&{clipped})'
+                                 f'+{clipped}*COUNTIF(${L["revenue"]}${first}:{c["revenue"]},{c["revenue"]}))'
+                                 f'/{positive_total})'),
+            "abc": Formula(f'IF({c["cum_share"]}="","",IF(SUMIF({rng("revenue")},">"&{clipped})+{clipped}'
+                           f'*(COUNTIF(${L["revenue"]}${first}:{c["revenue"]},{c["revenue"]})-1)=0,"A",'
+                           f'IF({c["cum_share"]}<=SeuilA+1E-9,"A",IF({c["cum_share"]}<=SeuilB+1E-9,"B","C"))))'),
+            "revenue_prev": Formula(f"ROUND({S.sum('revenue', customer=a, year='AnneeN-1')},2)"),
+            "margin_prev": Formula(f"ROUND({S.sum('margin', customer=a, year='AnneeN-1')},2)"),
+            "invoices_prev": Formula(f"SUMIFS({column(S.name, NEW_INVOICE)},{S.col('customer')},{a},"
+                                     f"{S.col('year')},AnneeN-1)"),
+            "growth": Formula(safe_ratio(f'{c["revenue"]}-{c["revenue_prev"]}', c["revenue_prev"])),
+            "before": Formula(f'SUMIFS({column(S.name, NEW_INVOICE)},{S.col("customer")},{a},'
+                              f'{S.col("year")},"<"&AnneeN)'),
+            "master_row": Formula(f'IFERROR(MATCH({lookup_value(customer, f"$A{row}")},'
+                                  f'{column(MASTER_TABLE, MASTER_HEADERS["customer"])},0),0)'),
+        }
+        sheet.row(row, 1, [values[key] for key, *_ in CUSTOMER_COLUMNS], style=[s for _, _, s, _ in CUSTOMER_COLUMNS])
+    # decorations
+    body = lambda key: f"{L[key]}{first}:{L[key]}{last}"
+    sheet.conditional_formats += [
+        ConditionalFormat(body("abc"), "cell_is", "equal", ['"A"'], look="good"),
+        ConditionalFormat(body("abc"), "cell_is", "equal", ['"B"'], look="neutral"),
+        ConditionalFormat(body("abc"), "cell_is", "equal", ['"C"'], look="bad"),
+        ConditionalFormat(body("segment"), "cell_is", "equal", ['"Champions"'], look="good"),
+        ConditionalFormat(body("segment"), "cell_is", "equal", ['"À risque"'], look="neutral"),
+        ConditionalFormat(body("segment"), "cell_is", "equal", ['"Perdus"'], look="bad"),
+        ConditionalFormat(body("status"), "cell_is", "equal", ['"Perdu"'], look="bad"),
+        ConditionalFormat(body("status"), "cell_is", "equal", ['"Nouveau"'], look="good"),
+        ConditionalFormat(body("growth"), "cell_is", "lessThan", ["0"], look="bad"),
+        ConditionalFormat(body("revenue"), "data_bar"),
+    ]
+    for key, _, _, width in CUSTOMER_COLUMNS:
+        sheet.widths[L[key]] = width
+    sheet.freeze = f"C{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Portefeuille clients")
+    info = {"first": first, "cols": C, "summary": {k: v.replace("$", "") for k, v in summary.items()}, "absolute": summary,
+            "segment_rows": segment_rows, "abc_rows": abc_rows, "rng": rng, "last": last}
+    return sheet, info
+
+
+def _clients_ref(info: dict, key: str) -> str:
+    return f"{quote_sheet(SHEETS['customers'])}!{info['rng'](key)}"
+
+
+# -- Produits --------------------------------------------------------------------------------------
+
+PRODUCT_COLUMNS: list[tuple[str, str, str, float]] = [
+    ("product", "Produit", "text", 13),
+    ("family", "Famille", "text", 22),
+    ("quantity", "Quantité N", "dec", 10),
+    ("revenue", "CA HT N", "eur", 14),
+    ("margin", "Marge N", "eur", 13),
+    ("mark_rate", "Taux de marque", "pct", 9),
+    ("share", "Part du CA N", "pct", 9),
+    ("cum_share", "Part cumulée (ABC)", "pct", 10),
+    ("abc", "Classe ABC", "text", 8),
+    ("revenue_prev", "CA HT N−1", "eur", 14),
+    ("growth", "Évolution CA", "pct", 10),
+]
+
+
+def _products_sheet(products: list[str], families_of: dict[str, str], families: list[str]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["products"], tab_color="1F4E78")
+    sheet.title("Produits — ABC et familles",
+                "ABC sur le CA N : produits classés par CA décroissant, A tant que la part cumulée ≤ seuil A, "
+                "B ≤ seuil B, sinon C (le premier est toujours A).")
+    C = {key: i for i, (key, *_rest) in enumerate(PRODUCT_COLUMNS, start=1)}
+    L = {key: col(i) for key, i in C.items()}
+    header, first = 4, 5
+    n = len(products)
+    last = first + max(n, 1) - 1
+
+    def rng(key: str) -> str:
+        return f"${L[key]}${first}:${L[key]}${last}"
+
+    S = SalesTable
+    sheet.row(header, 1, [h for _, h, _, _ in PRODUCT_COLUMNS], style="header")
+    sheet.heights[header] = 30
+    positive_total = f'SUMIF({rng("revenue")},">0")'
+    for i, product in enumerate(products):
+        row = first + i
+        c = {key: f"{L[key]}{row}" for key in C}
+        a = criterion(product, f"$A{row}")
+        clipped = f"MAX(0,{c['revenue']})"
+        values = {
+            "product": product,
+            "family": families_of.get(product, ""),
+            "quantity": Formula(f"SUMIFS({S.col('quantity')},{S.col('product')},{a},{S.col('year')},AnneeN)"),
+            "revenue": Formula(f"ROUND({S.sum('revenue', product=a, year='AnneeN')},2)"),
+            "margin": Formula(f"ROUND({S.sum('margin', product=a, year='AnneeN')},2)"),
+            "mark_rate": Formula(safe_ratio(c["margin"], c["revenue"])),
+            "share": Formula(safe_ratio(clipped, positive_total)),
+            "cum_share": Formula(f'IF({positive_total}=0,"",(SUMIF({rng("revenue")},">"&{clipped})'
+                                 f'+{clipped}*COUNTIF(${L["revenue"]}${first}:{c["revenue"]},{c["revenue"]}))'
+                                 f'/{positive_total})'),
+            "abc": Formula(f'IF({c["cum_share"]}="","",IF(SUMIF({rng("revenue")},">"&{clipped})+{clipped}'
+                           f'*(COUNTIF(${L["revenue"]}${first}:{c["revenue"]},{c["revenue"]})-1)=0,"A",'
+                           f'IF({c["cum_share"]}<=SeuilA+1E-9,"A",IF({c["cum_share"]}<=SeuilB+1E-9,"B","C"))))'),
+            "revenue_prev": Formula(f"ROUND({S.sum('revenue', product=a, year='AnneeN-1')},2)"),
+            "growth": Formula(safe_ratio(f'{c["revenue"]}-{c["revenue_prev"]}', c["revenue_prev"])),
+        }
+        sheet.row(row, 1, [values[key] for key, *_ in PRODUCT_COLUMNS], style=[s for _, _, s, _ in PRODUCT_COLUMNS])
+    # ABC summary (M4:Q8)
+    m = len(PRODUCT_COLUMNS) + 2  # one empty column
+    X = {k: col(m + k) for k in range(9)}
+    sheet.row(header, m, ["Classe ABC", "Nb produits", "CA HT N", "% du CA N", "% des produits"], style="header")
+    abc_rows = {}
+    for i, cls in enumerate("ABC"):
+        row = first + i
+        abc_rows[cls] = row
+        sheet.row(row, m, [cls, Formula(f'COUNTIF({rng("abc")},{X[0]}{row})'),
+                           Formula(f'SUMIF({rng("abc")},{X[0]}{row},{rng("revenue")})'),
+                           Formula(safe_ratio(f"{X[2]}{row}", f"SUM({rng('revenue')})")),
+                           Formula(safe_ratio(f"{X[1]}{row}", f"COUNTA({rng('product')})"))],
+                  style=["text", "int", "eur", "pct", "pct"])
+    total = first + 3
+    abc_rows["Total"] = total
+    sheet.row(total, m, ["Total"] + [Formula(f"SUM({X[k]}{first}:{X[k]}{total - 1})") for k in range(1, 5)],
+              style=["total_text", "total_int", "total_eur", "total_pct", "total_pct"])
+    # families (M11…)
+    fam_header = total + 3
+    sheet.set(fam_header - 1, m, "Par famille", style="label")
+    sheet.row(fam_header, m, ["Famille", "Nb produits", "CA HT N", "% du CA N", "Marge N", "Taux de marque",
+                              "CA HT N−1", "Évolution CA", "Produits classés A"], style="header")
+    family_rows = {}
+    fam_first = fam_header + 1
+    fam_list = families or [""]
+    for i, family in enumerate(fam_list):
+        row = fam_first + i
+        family_rows[family] = row
+        f = criterion(family, f"${X[0]}{row}")
+        sheet.row(row, m, [
+            family,
+            Formula(f"COUNTIF({rng('family')},{f})"),
+            Formula(f"ROUND({S.sum('revenue', family=f, year='AnneeN')},2)"),
+            Formula(safe_ratio(f"{X[2]}{row}", f"SUM({rng('revenue')})")),
+            Formula(f"ROUND({S.sum('margin', family=f, year='AnneeN')},2)"),
+            Formula(safe_ratio(f"{X[4]}{row}", f"{X[2]}{row}")),
+            Formula(f"ROUND({S.sum('revenue', family=f, year='AnneeN-1')},2)"),
+            Formula(safe_ratio(f"{X[2]}{row}-{X[6]}{row}", f"{X[6]}{row}")),
+            Formula(f'COUNTIFS({rng("family")},{f},{rng("abc")},"A")'),
+        ], style=["text", "int", "eur", "pct", "eur", "pct", "eur", "pct", "int"])
+    fam_total = fam_first + len(fam_list)
+    family_rows["Total"] = fam_total
+    sheet.row(fam_total, m, [
+        "Total", Formula(f"SUM({X[1]}{fam_first}:{X[1]}{fam_total - 1})"),
+        Formula(f"SUM({X[2]}{fam_first}:{X[2]}{fam_total - 1})"),
+        Formula(safe_ratio(f"{X[2]}{fam_total}", f"SUM({rng('revenue')})")),
+        Formula(f"SUM({X[4]}{fam_first}:{X[4]}{fam_total - 1})"),
+        Formula(safe_ratio(f"{X[4]}{fam_total}", f"{X[2]}{fam_total}")),
+        Formula(f"SUM({X[6]}{fam_first}:{X[6]}{fam_total - 1})"),
+        Formula(safe_ratio(f"{X[2]}{fam_total}-{X[6]}{fam_total}", f"{X[6]}{fam_total}")),
+        Formula(f"SUM({X[8]}{fam_first}:{X[8]}{fam_total - 1})"),
+    ], style=["total_text", "total_int", "total_eur", "total_pct", "total_eur", "total_pct", "total_eur", "total_pct",
+              "total_int"])
+    # Pareto block: products sorted by decreasing revenue (LARGE), cumulative share (for the chart)
+    p = m + 10
+    P = {k: col(p + k) for k in range(3)}
+    sheet.row(header, p, ["Rang", "CA HT N trié", "Part cumulée"], style="header")
+    for i in range(n):
+        row = first + i
+        sheet.row(row, p, [i + 1, Formula(f"MAX(0,LARGE({rng('revenue')},{P[0]}{row}))"),
+                           Formula(safe_ratio(f"SUM(${P[1]}${first}:{P[1]}{row})", positive_total))],
+                  style=["int", "eur", "pct"])
+    q = quote_sheet(sheet.name)
+    if n:
+        sheet.charts.append(ChartSpec(
+            "column", "Pareto des produits (CA N)", f"{X[0]}{fam_total + 3}",
+            [ChartSeries(f"{q}!${P[1]}${first}:${P[1]}${last}", "CA HT N", categories=f"{q}!${P[0]}${first}:${P[0]}${last}"),
+             ChartSeries(f"{q}!${P[2]}${first}:${P[2]}${last}", "Part cumulée", secondary=True)],
+            y_format='#,##0 "€"', y2_format="0%", width_cm=20, height_cm=9))
+    body = lambda key: f"{L[key]}{first}:{L[key]}{last}"
+    sheet.conditional_formats += [
+        ConditionalFormat(body("abc"), "cell_is", "equal", ['"A"'], look="good"),
+        ConditionalFormat(body("abc"), "cell_is", "equal", ['"B"'], look="neutral"),
+        ConditionalFormat(body("abc"), "cell_is", "equal", ['"C"'], look="bad"),
+        ConditionalFormat(body("growth"), "cell_is", "lessThan", ["0"], look="bad"),
+        ConditionalFormat(body("revenue"), "data_bar"),
+    ]
+    for key, _, _, width in PRODUCT_COLUMNS:
+        sheet.widths[L[key]] = width
+    sheet.widths[col(m - 1)] = 3
+    sheet.widths.update({X[0]: 22, X[1]: 12, X[2]: 14, X[3]: 11, X[4]: 14, X[5]: 15, X[6]: 14, X[7]: 13, X[8]: 18})
+    sheet.widths.update({col(p - 1): 3, P[0]: 7, P[1]: 14, P[2]: 10})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Produits")
+    return sheet, {"first": first, "cols": C, "abc_rows": abc_rows, "family_rows": family_rows,
+                   "family_col": m, "pareto_col": p}
+
+
+# -- Secteurs --------------------------------------------------------------------------------------
+
+SECTOR_COLUMNS = [
+    ("sector", "Secteur d'activité", "text", 24),
+    ("customers", "Clients (fiches)", "int", 10),
+    ("active", "Clients actifs N", "int", 10),
+    ("revenue", "CA HT N", "eur", 14),
+    ("share", "Part du CA N", "pct", 9),
+    ("margin", "Marge N", "eur", 13),
+    ("mark_rate", "Taux de marque", "pct", 9),
+    ("revenue_prev", "CA HT N−1", "eur", 14),
+    ("growth", "Évolution CA", "pct", 10),
+    ("average", "CA moyen par client actif", "eur", 14),
+]
+
+
+def _sectors_sheet(sectors: list[str], ci: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["sectors"], tab_color="1F4E78")
+    sheet.title("Secteurs d'activité", "Secteur de chaque client : « Fiches clients ». CA et marges : lignes de ventes "
+                "des clients de la feuille « Clients ».")
+    C = {key: i for i, (key, *_rest) in enumerate(SECTOR_COLUMNS, start=1)}
+    L = {key: col(i) for key, i in C.items()}
+    header, first = 4, 5
+    sheet.row(header, 1, [h for _, h, _, _ in SECTOR_COLUMNS], style="header")
+    sheet.heights[header] = 30
+    cl = lambda key: _clients_ref(ci, key)
+    rows = {}
+    for i, sector in enumerate(sectors):
+        row = first + i
+        rows[sector] = row
+        c = {key: f"{L[key]}{row}" for key in C}
+        a = criterion(sector, f"$A{row}")
+        values = {
+            "sector": sector,
+            "customers": Formula(f"COUNTIF({cl('sector')},{a})"),
+            "active": Formula(f'COUNTIFS({cl("sector")},{a},{cl("invoices")},">0")'),
+            "revenue": Formula(f"SUMIF({cl('sector')},{a},{cl('revenue')})"),
+            "share": Formula(safe_ratio(c["revenue"], f"SUM({cl('revenue')})")),
+            "margin": Formula(f"SUMIF({cl('sector')},{a},{cl('margin')})"),
+            "mark_rate": Formula(safe_ratio(c["margin"], c["revenue"])),
+            "revenue_prev": Formula(f"SUMIF({cl('sector')},{a},{cl('revenue_prev')})"),
+            "growth": Formula(safe_ratio(f'{c["revenue"]}-{c["revenue_prev"]}', c["revenue_prev"])),
+            "average": Formula(safe_ratio(c["revenue"], c["active"])),
+        }
+        sheet.row(row, 1, [values[k] for k, *_ in SECTOR_COLUMNS], style=[s for _, _, s, _ in SECTOR_COLUMNS])
+    total = first + len(sectors)
+    rows["Total"] = total
+    last = total - 1
+    s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"
+    t = {key: f"{L[key]}{total}" for key in C}
+    sheet.row(total, 1, [
+        "Total", Formula(s("customers")), Formula(s("active")), Formula(s("revenue")), Formula(s("share")),
+        Formula(s("margin")), Formula(safe_ratio(t["margin"], t["revenue"])), Formula(s("revenue_prev")),
+        Formula(safe_ratio(f'{t["revenue"]}-{t["revenue_prev"]}', t["revenue_prev"])),
+        Formula(safe_ratio(t["revenue"], t["active"])),
+    ], style=["total_text", "total_int", "total_int", "total_eur", "total_pct", "total_eur", "total_pct", "total_eur",
+              "total_pct", "total_eur"])
+    sheet.conditional_formats.append(
+        ConditionalFormat(f"{L['growth']}{first}:{L['growth']}{last}", "cell_is", "lessThan", ["0"], look="bad"))
+    sheet.conditional_formats.append(
+        ConditionalFormat(f"{L['growth']}{first}:{L['growth']}{last}", "cell_is", "greaterThan", ["0"], look="good"))
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "bar", "CA HT par secteur : N et N−1", f"{col(len(SECTOR_COLUMNS) + 2)}4",
+        [ChartSeries(f"{q}!${L['revenue']}${first}:${L['revenue']}${last}", "CA HT N",
+                     categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!${L['revenue_prev']}${first}:${L['revenue_prev']}${last}", "CA HT N−1")],
+        y_format='#,##0 "€"', width_cm=18, height_cm=max(8.0, 0.6 * len(sectors) + 3)))
+    for key, _, _, width in SECTOR_COLUMNS:
+        sheet.widths[L[key]] = width
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Secteurs")
+    return sheet, {"rows": rows, "cols": C}
+
+
+# -- Attrition -------------------------------------------------------------------------------------
+
+def _churn_sheet(regions: list[str], sectors: list[str], ci: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["churn"], tab_color="1F4E78")
+    sheet.title("Attrition (churn) N−1 → N",
+                "Clients perdus = actifs en N−1 (au moins une facture) sans facture en N ; attrition = perdus / actifs N−1.")
+    cl = lambda key: _clients_ref(ci, key)
+    r = f"{quote_sheet(SHEETS['customers'])}!{ci['absolute']['retention']}"
+    d = "TauxActu"
+    sheet.row(4, 1, ["Indicateur", "Valeur"], style="header")
+    lines = [
+        ("active_prev", "Clients actifs en N−1", f'COUNTIF({cl("invoices_prev")},">0")', "int"),
+        ("active", "Clients actifs en N", f'COUNTIF({cl("invoices")},">0")', "int"),
+        ("kept", "Clients conservés (actifs en N−1 et en N)", f'COUNTIFS({cl("invoices_prev")},">0",{cl("invoices")},">0")', "int"),
+        ("lost", "Clients perdus (actifs en N−1, sans facture en N)", f'COUNTIFS({cl("invoices_prev")},">0",{cl("invoices")},0)', "int"),
+        ("new", "Nouveaux clients en N (première facture)", f'COUNTIF({cl("status")},"Nouveau")', "int"),
+        ("back", "Clients revenus en N (actifs avant N−1)", "B6-B7-B9", "int"),
+        ("churn", "Taux d'attrition", safe_ratio("B8", "B5"), "pct"),
+        ("retention", "Taux de rétention (1 − attrition)", 'IF(B11="","",1-B11)', "pct"),
+        ("lifetime", "Durée de vie moyenne d'un client (années) = 1 / attrition", 'IF(B11="","",IF(B11=0,"",1/B11))', "dec"),
+        ("lost_revenue", "CA N−1 des clients perdus", f'SUMIFS({cl("revenue_prev")},{cl("invoices_prev")},">0",{cl("invoices")},0)', "eur"),
+        ("lost_margin", "Marge N−1 perdue (marge annuelle des clients perdus)", f'SUMIFS({cl("margin_prev")},{cl("invoices_prev")},">0",{cl("invoices")},0)', "eur"),
+        ("lost_value", "Valeur client perdue = marge perdue × r / (1 + d − r)",
+         f'IF({r}="","",IF({r}>=1+{d},"",B15*{r}/(1+{d}-{r})))', "eur"),
+        ("average_margin", "Marge N−1 moyenne d'un client perdu", safe_ratio("B15", "B8"), "eur"),
+    ]
+    cells = {}
+    for i, (key, label, formula, style) in enumerate(lines):
+        row = 5 + i
+        cells[key] = f"B{row}"
+        sheet.set(row, 1, label, style="text")
+        sheet.set(row, 2, formula=formula, style=style)
+    sheet.set(18, 1, "r : taux de rétention retenu sur la feuille « Clients » ; d : taux d'actualisation (« Paramètres »).",
+              style="note")
+    headers = ["Clients actifs N−1", "Clients perdus", "Taux d'attrition", "CA N−1 perdu", "Marge N−1 perdue",
+               "Clients actifs N"]
+
+    def block(top: int, label: str, first_header: str, keys: list[str], by: str) -> dict[str, int]:
+        sheet.set(top, 1, label, style="label")
+        sheet.row(top + 1, 1, [first_header] + headers, style="header")
+        sheet.heights[top + 1] = 30
+        rows = {}
+        for i, key in enumerate(keys):
+            row = top + 2 + i
+            rows[key] = row
+            a = criterion(key, f"$A{row}")
+            sheet.row(row, 1, [
+                key,
+                Formula(f'COUNTIFS({cl(by)},{a},{cl("invoices_prev")},">0")'),
+                Formula(f'COUNTIFS({cl(by)},{a},{cl("invoices_prev")},">0",{cl("invoices")},0)'),
+                Formula(safe_ratio(f"C{row}", f"B{row}")),
+                Formula(f'SUMIFS({cl("revenue_prev")},{cl(by)},{a},{cl("invoices_prev")},">0",{cl("invoices")},0)'),
+                Formula(f'SUMIFS({cl("margin_prev")},{cl(by)},{a},{cl("invoices_prev")},">0",{cl("invoices")},0)'),
+                Formula(f'COUNTIFS({cl(by)},{a},{cl("invoices")},">0")'),
+            ], style=["text", "int", "int", "pct", "eur", "eur", "int"])
+        total = top + 2 + len(keys)
+        rows["Total"] = total
+        f, lr = top + 2, total - 1
+        sheet.row(total, 1, ["Total", Formula(f"SUM(B{f}:B{lr})"), Formula(f"SUM(C{f}:C{lr})"),
+                             Formula(safe_ratio(f"C{total}", f"B{total}")), Formula(f"SUM(E{f}:E{lr})"),
+                             Formula(f"SUM(F{f}:F{lr})"), Formula(f"SUM(G{f}:G{lr})")],
+                  style=["total_text", "total_int", "total_int", "total_pct", "total_eur", "total_eur", "total_int"])
+        sheet.conditional_formats.append(ConditionalFormat(f"D{f}:D{lr}", "color_scale",
+                                                           colors=("63BE7B", "FFEB84", "F8696B")))
+        return rows
+
+    region_rows = block(20, "Par région", "Région", regions, "region")
+    sector_top = region_rows["Total"] + 3
+    sector_rows = block(sector_top, "Par secteur d'activité", "Secteur", sectors, "sector")
+    q = quote_sheet(sheet.name)
+    f, lr = 22, region_rows["Total"] - 1
+    sheet.charts.append(ChartSpec(
+        "column", "Taux d'attrition par région", "I4",
+        [ChartSeries(f"{q}!$D${f}:$D${lr}", "Taux d'attrition", categories=f"{q}!$A${f}:$A${lr}")],
+        y_format="0%", width_cm=16, height_cm=8))
+    sheet.widths.update({"A": 52, "B": 14, "C": 12, "D": 11, "E": 14, "F": 14, "G": 11})
+    sheet.freeze = "A4"
+    sheet.print_setup = PrintSetup(orientation="portrait", header="Attrition")
+    return sheet, {"cells": cells, "region_rows": region_rows, "sector_rows": sector_rows}
+
+
+# -- Marché ----------------------------------------------------------------------------------------
+
+MARKET_COLUMNS = [
+    ("segment", "Segment", "text", 24),
+    ("revenue", "CA HT N de l'entreprise", "eur", 15),
+    ("market", "Taille du marché (CA HT)", "input_eur", 16),
+    ("share", "Part de marché", "pct", 10),
+    ("comp1", "CA concurrent 1", "input_eur", 15),
+    ("comp2", "CA concurrent 2", "input_eur", 15),
+    ("comp3", "CA concurrent 3", "input_eur", 15),
+    ("relative", "PDM relative", "dec", 11),
+    ("position", "Position", "text", 10),
+]
+
+
+def _market_sheet(regions: list[str], sectors: list[str], customers_count: int, ci: dict,
+                  market: Mapping[tuple[str, str], Mapping[str, Any]]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["market"], tab_color="1F4E78")
+    sheet.title("Marché et concentration",
+                "Cellules jaunes : tailles de marché et CA des principaux concurrents (études, syndicats professionnels…). "
+                "PDM relative = CA / CA du premier concurrent (du deuxième si l'entreprise est en tête à égalité).")
+    C = {key: i for i, (key, *_rest) in enumerate(MARKET_COLUMNS, start=1)}
+    L = {key: col(i) for key, i in C.items()}
+    cl = lambda key: _clients_ref(ci, key)
+
+    def block(top: int, label: str, kind: str, keys: list[str], by: str) -> dict[str, int]:
+        sheet.set(top, 1, label, style="label")
+        headers = [h for _, h, _, _ in MARKET_COLUMNS]
+        headers[0] = "Région" if kind == "region" else "Secteur"
+        sheet.row(top + 1, 1, headers, style="header")
+        sheet.heights[top + 1] = 30
+        rows = {}
+        for i, key in enumerate(keys):
+            row = top + 2 + i
+            rows[key] = row
+            typed = market.get((kind, key), {})
+            comps = list(typed.get("competitors", ()))[:COMPETITORS]
+            comps += [None] * (COMPETITORS - len(comps))
+            c = {k: f"{L[k]}{row}" for k in C}
+            comp_range = f"{L['comp1']}{row}:{L['comp3']}{row}"
+            relative = (f'IF(COUNT({comp_range})=0,"",IF({c["revenue"]}=MAX({comp_range}),'
+                        f'IF(COUNT({comp_range})<2,"",IF(LARGE({comp_range},2)=0,"",{c["revenue"]}/LARGE({comp_range},2))),'
+                        f'IF(MAX({comp_range})=0,"",{c["revenue"]}/MAX({comp_range}))))')
+            sheet.row(row, 1, [
+                key,
+                Formula(f"SUMIF({cl(by)},{criterion(key, f'$A{row}')},{cl('revenue')})"),
+                typed.get("size"),
+                Formula(f'IF(N({c["market"]})=0,"",{c["revenue"]}/{c["market"]})'),
+                *comps,
+                Formula(relative),
+                Formula(f'IF({c["relative"]}="","",IF({c["relative"]}>1,"Leader","Suiveur"))'),
+            ], style=[s for _, _, s, _ in MARKET_COLUMNS])
+        last = top + 1 + len(keys)
+        f = top + 2
+        sheet.validations.append(Validation(f"{L['market']}{f}:{L['comp3']}{last}", "decimal", "greaterThanOrEqual", "0",
+                                            prompt="Montant HT en euros", error="Un montant positif est attendu."))
+        sheet.conditional_formats.append(ConditionalFormat(f"{L['position']}{f}:{L['position']}{last}", "cell_is",
+                                                           "equal", ['"Leader"'], look="good"))
+        return rows
+
+    region_rows = block(4, "Par région", "region", regions, "region")
+    sector_top = 4 + 2 + len(regions) + 2
+    sector_rows = block(sector_top, "Par secteur d'activité", "sector", sectors, "sector")
+
+    # concentration of the customers' revenue N: sorted block (SMALL), Lorenz points, trapezoids
+    top = sector_top + 2 + len(sectors) + 2
+    n = customers_count
+    first = top + 3  # the (0, 0) point
+    data_first, data_last = first + 1, first + max(n, 1)
+    sheet.set(top, 1, "Concentration du CA N des clients", style="label")
+    sorted_col = 12  # L…P: rank, sorted revenue, x, y, trapezoid
+    K = {k: col(sorted_col + k) for k in range(5)}
+    sorted_rng = f"${K[1]}${data_first}:${K[1]}${data_last}"
+    figures = [
+        ("active", "Clients avec un CA N positif", f'COUNTIF({cl("revenue")},">0")', "int"),
+        ("hhi", "Indice de Herfindahl-Hirschman (HHI) du CA clients",
+         f'IF(SUM({sorted_rng})=0,"",SUMPRODUCT({sorted_rng},{sorted_rng})/SUM({sorted_rng})^2*10000)', "dec"),
+        ("gini", "Indice de Gini du CA clients", f'IF(SUM({sorted_rng})=0,"",1-SUM(${K[4]}${data_first}:${K[4]}${data_last}))',
+         "pct2"),
+        ("reading", "Lecture", (f'IF(B{top + 3}="","",IF(B{top + 3}<0.3,"CA peu concentré",IF(B{top + 3}<0.6,'
+                                f'"CA moyennement concentré","CA très concentré : dépendance à quelques clients")))'), "text"),
+    ]
+    cells = {}
+    for i, (key, label, formula, style) in enumerate(figures):
+        row = top + 1 + i
+        cells[key] = f"B{row}"
+        sheet.set(row, 1, label, style="text")
+        sheet.set(row, 2, formula=formula, style=style)
+    sheet.set(top + 5, 1, "Gini par les trapèzes : G = 1 − Σ (xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁), clients classés par CA croissant "
+                          "(courbe de Lorenz) ; HHI = Σ (part du CA × 100)².", style="note")
+    sheet.row(first - 1, sorted_col, ["Rang", "CA HT N trié (croissant)", "Part cumulée des clients (x)",
+                                      "Part cumulée du CA (y)", "(xᵢ − xᵢ₋₁)(yᵢ + yᵢ₋₁)"], style="header")
+    sheet.heights[first - 1] = 30
+    sheet.row(first, sorted_col, [0, None, 0, 0, None], style=["int", "eur", "pct", "pct", "dec4"])
+    positive = f'COUNTIF({cl("revenue")},">0")'
+    for i in range(n):
+        row = data_first + i
+        sheet.row(row, sorted_col, [
+            i + 1,
+            Formula(f"MAX(0,SMALL({cl('revenue')},{K[0]}{row}))"),
+            Formula(f'IF({positive}=0,"",MAX(0,{K[0]}{row}-{n}+{positive})/{positive})'),
+            Formula(safe_ratio(f"SUM(${K[1]}${data_first}:{K[1]}{row})", f"SUM({sorted_rng})")),
+            Formula(f'IF({K[3]}{row}="","",({K[2]}{row}-{K[2]}{row - 1})*({K[3]}{row}+{K[3]}{row - 1}))'),
+        ], style=["int", "eur", "pct", "pct", "dec4"])
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "scatter", "Courbe de Lorenz du CA N des clients", f"A{top + 7}",
+        [ChartSeries(f"{q}!${K[3]}${first}:${K[3]}${data_last}", "Courbe de Lorenz",
+                     categories=f"{q}!${K[2]}${first}:${K[2]}${data_last}"),
+         ChartSeries(f"{q}!${K[2]}${first}:${K[2]}${data_last}", "Égalité parfaite",
+                     categories=f"{q}!${K[2]}${first}:${K[2]}${data_last}")],
+        x_title="Part cumulée des clients", y_title="Part cumulée du CA", y_format="0%", width_cm=14, height_cm=11))
+    for key, _, _, width in MARKET_COLUMNS:
+        sheet.widths[L[key]] = width
+    sheet.widths["A"] = 52
+    sheet.widths.update({col(sorted_col - 1): 3, K[0]: 7, K[1]: 14, K[2]: 12, K[3]: 12, K[4]: 12})
+    sheet.freeze = "B4"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Marché et concentration")
+    return sheet, {"region_rows": region_rows, "sector_rows": sector_rows, "cols": C, "cells": cells,
+                   "lorenz_first": data_first, "sorted_col": sorted_col}
+
+
+# -- Densité ---------------------------------------------------------------------------------------
+
+DENSITY_COLUMNS = [
+    ("region", "Région", "text", 22),
+    ("active", "Clients actifs N", "int", 11),
+    ("others", "Prospects et anciens clients (fiches)", "int", 14),
+    ("potential", "Clients potentiels de la zone", "input_int", 14),
+    ("density", "Densité de clientèle", "pct", 11),
+    ("revenue", "CA HT N", "eur", 14),
+    ("average", "CA moyen par client actif", "eur", 14),
+]
+
+
+def _density_sheet(regions: list[str], ci: dict, potential: Mapping[str, Any]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["density"], tab_color="1F4E78")
+    sheet.title("Densité de clientèle par région",
+                "Densité = clients actifs en N / clients potentiels de la zone (cellules jaunes : entreprises de la cible "
+                "recensées, fichiers CCI, SIRENE…). Total : régions dont le potentiel est saisi.")
+    C = {key: i for i, (key, *_rest) in enumerate(DENSITY_COLUMNS, start=1)}
+    L = {key: col(i) for key, i in C.items()}
+    cl = lambda key: _clients_ref(ci, key)
+    header, first = 4, 5
+    sheet.row(header, 1, [h for _, h, _, _ in DENSITY_COLUMNS], style="header")
+    sheet.heights[header] = 30
+    rows = {}
+    for i, region in enumerate(regions):
+        row = first + i
+        rows[region] = row
+        c = {k: f"{L[k]}{row}" for k in C}
+        a = criterion(region, f"$A{row}")
+        value = potential.get(region)
+        sheet.row(row, 1, [
+            region,
+            Formula(f'COUNTIFS({cl("region")},{a},{cl("invoices")},">0")'),
+            Formula(f'COUNTIFS({cl("region")},{a},{cl("invoices")},0)'),
+            value,
+            Formula(f'IF(N({c["potential"]})=0,"",{c["active"]}/{c["potential"]})'),
+            Formula(f"SUMIF({cl('region')},{a},{cl('revenue')})"),
+            Formula(safe_ratio(c["revenue"], c["active"])),
+        ], style=[s for _, _, s, _ in DENSITY_COLUMNS])
+    total = first + len(regions)
+    rows["Total"] = total
+    last = total - 1
+    s = lambda key: f"SUM({L[key]}{first}:{L[key]}{last})"
+    t = {k: f"{L[k]}{total}" for k in C}
+    typed_active = f'SUMIF({L["potential"]}{first}:{L["potential"]}{last},">0",{L["active"]}{first}:{L["active"]}{last})'
+    sheet.row(total, 1, ["Total", Formula(s("active")), Formula(s("others")), Formula(s("potential")),
+                         Formula(f'IF(N({t["potential"]})=0,"",{typed_active}/{t["potential"]})'),
+                         Formula(s("revenue")), Formula(safe_ratio(t["revenue"], t["active"]))],
+              style=["total_text", "total_int", "total_int", "total_int", "total_pct", "total_eur", "total_eur"])
+    sheet.validations.append(Validation(f"{L['potential']}{first}:{L['potential']}{last}", "whole", "greaterThanOrEqual",
+                                        "0", prompt="Nombre de clients potentiels de la région",
+                                        error="Un nombre entier positif est attendu."))
+    sheet.conditional_formats.append(ConditionalFormat(f"{L['density']}{first}:{L['density']}{last}", "data_bar"))
+    q = quote_sheet(sheet.name)
+    sheet.charts.append(ChartSpec(
+        "column", "Densité de clientèle par région", f"{col(len(DENSITY_COLUMNS) + 2)}4",
+        [ChartSeries(f"{q}!${L['density']}${first}:${L['density']}${last}", "Densité de clientèle",
+                     categories=f"{q}!$A${first}:$A${last}")],
+        y_format="0%", width_cm=16, height_cm=8))
+    sheet.charts.append(ChartSpec(
+        "column", "Clients actifs et clients potentiels", f"{col(len(DENSITY_COLUMNS) + 2)}22",
+        [ChartSeries(f"{q}!${L['active']}${first}:${L['active']}${last}", "Clients actifs N",
+                     categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!${L['potential']}${first}:${L['potential']}${last}", "Clients potentiels")],
+        y_format="#,##0", width_cm=16, height_cm=8))
+    for key, _, _, width in DENSITY_COLUMNS:
+        sheet.widths[L[key]] = width
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Densité de clientèle")
+    return sheet, {"rows": rows, "cols": C}
+
+
+# ------------------------------------------------------------------------------------------------
+# the workbook
+# ------------------------------------------------------------------------------------------------
+
+def _prepare_sales(sales: pd.DataFrame) -> pd.DataFrame:
+    if sales is None or len(sales) == 0:
+        raise ValueError("aucune ligne de vente : l'analyse du portefeuille a besoin des ventes")
+    missing = [c for c in ("date", "customer", "product", "quantity", "unit_price") if c not in sales.columns]
+    if missing:
+        raise ValueError("colonnes manquantes dans les ventes : " + ", ".join(missing))
+    sales = sales.copy()
+    sales["date"] = pd.to_datetime(sales["date"])
+    sales["customer"] = sales["customer"].map(_text)
+    sales["product"] = sales["product"].map(_text)
+    return sales
+
+
+def build_portfolio(sales: pd.DataFrame, customers: pd.DataFrame | None = None, *, year: int | None = None,
+                    params: PortfolioParams | None = None,
+                    market: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+                    potential: Mapping[str, Any] | None = None) -> tuple[BookPlan, PortfolioLayout]:
+    """Plan the portfolio workbook.
+
+    Parameters
+    ----------
+    sales : DataFrame
+        Sales lines (:func:`xlsales.io.read_sales`): date, customer, product, quantity, unit_price,
+        and optionally invoice, customer_name, rep, region, channel, family, unit_cost, discount, paid.
+    customers : DataFrame, optional
+        Customer master data (:func:`read_customers`, or the sample company's ``customers``):
+        customer, customer_name, sector, region, since, until. Customers without sales are prospects.
+        Without it, « Fiches clients » is filled from the sales (name, most frequent region).
+    year : int, optional
+        Year analysed (N); default: the last year of the sales.
+    params : PortfolioParams, optional
+        ABC thresholds, discount rate, retention (None: the measured one).
+    market : mapping, optional
+        ``{("region" | "sector", name): {"size": market size, "competitors": [sales, …]}}`` written
+        in the input cells of « Marché » (up to three competitors).
+    potential : mapping, optional
+        ``{region: potential customers}`` written in the input cells of « Densité ».
+
+    Returns
+    -------
+    (BookPlan, PortfolioLayout)
+    """
+    sales = _prepare_sales(sales)
+    params = params or PortfolioParams()
+    year = int(year or sales["date"].dt.year.max())
+    master = _master_frame(sales, customers)
+    customer_list = sorted(master["customer"])
+    products = sorted(p for p in sales["product"].unique() if p)
+    families_of = _first_text(sales, "product", "family")
+    families = sorted({f for f in families_of.values() if f})
+    sectors = _labels(master["sector"])
+    regions = _labels(master["region"])
+
+    book = BookPlan(title="Analyse du portefeuille")
+    params_sheet, names, param_cells = _params_sheet(year, params)
+    book.names.update(names)
+    customers_sheet, ci = _customers_sheet(customer_list)
+    products_sheet, pi = _products_sheet(products, families_of, families)
+    sectors_sheet, si = _sectors_sheet(sectors, ci)
+    churn_sheet, chi = _churn_sheet(regions, sectors, ci)
+    market_sheet, mi = _market_sheet(regions, sectors, len(customer_list), ci, market or {})
+    density_sheet, di = _density_sheet(regions, ci, potential or {})
+    for sheet in (customers_sheet, products_sheet, sectors_sheet, churn_sheet, market_sheet, density_sheet,
+                  params_sheet, _master_sheet(master), _sales_sheet(sales)):
+        book.add(sheet)
+    book.active = customers_sheet.name
+    layout = PortfolioLayout(
+        year=year, customers=customer_list, products=products, families=families, sectors=sectors, regions=regions,
+        customer_first_row=ci["first"], customer_cols=ci["cols"], customer_summary=ci["summary"],
+        segment_rows=ci["segment_rows"], abc_rows=ci["abc_rows"],
+        product_first_row=pi["first"], product_cols=pi["cols"], product_abc_rows=pi["abc_rows"],
+        family_rows=pi["family_rows"], sector_rows=si["rows"], sector_cols=si["cols"],
+        churn_cells=chi["cells"], churn_region_rows=chi["region_rows"], churn_sector_rows=chi["sector_rows"],
+        market_region_rows=mi["region_rows"], market_sector_rows=mi["sector_rows"], market_cols=mi["cols"],
+        concentration_cells=mi["cells"], lorenz_first_row=mi["lorenz_first"],
+        density_rows=di["rows"], density_cols=di["cols"], params=param_cells,
+    )
+    return book, layout
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(sales: pd.DataFrame | None, customers: pd.DataFrame | None = None, *,
+                    year: int | None = None) -> BookPlan:
+    """The portfolio workbook from the files of the CLI.
+
+    Parameters
+    ----------
+    sales : DataFrame
+        :func:`xlsales.io.read_sales` of the sales file (required: a clear ``ValueError`` otherwise).
+    customers : DataFrame, optional
+        :func:`read_customers` of the ``--customers`` file (sector, region, since, until).
+    year : int, optional
+        Year analysed; default: the last year of the sales.
+
+    Market sizes, competitors' sales and potential customers are typed in the workbook (« Marché »,
+    « Densité »): empty cells give empty shares.
+    """
+    if sales is None:
+        raise ValueError("il faut le fichier des ventes pour analyser le portefeuille")
+    return build_portfolio(sales, customers, year=year)[0]
+
+
+def sample_market_inputs(company, year: int | None = None) -> tuple[dict, dict]:
+    """Illustrative market sizes, competitors' sales and potential customers for the sample company.
+
+    Deterministic figures of the right order of magnitude (the company holds 4 to 15 % of each
+    market; competitors 0.5 to 2 times its revenue; 8 to 30 potential customers per active one),
+    so that the ready-made workbook shows every figure. Real ones come from market studies.
+    """
+    sales = _prepare_sales(company.sales)
+    year = int(year or sales["date"].dt.year.max())
+    master = _master_frame(sales, getattr(company, "customers", None))
+    this_year = sales[sales["date"].dt.year == year]
+    revenue = this_year.groupby("customer")["revenue"].sum() if "revenue" in this_year else \
+        (this_year["quantity"] * this_year["unit_price"]).groupby(this_year["customer"]).sum()
+    frame = master.assign(revenue=master["customer"].map(revenue).fillna(0.0))
+    rng = np.random.default_rng(2025)
+    market: dict[tuple[str, str], dict[str, Any]] = {}
+    potential: dict[str, Any] = {}
+    for kind, by in (("region", "region"), ("sector", "sector")):
+        totals = frame.assign(key=frame[by].map(lambda v: _text(v) or UNKNOWN)).groupby("key")["revenue"].sum()
+        for key, own in totals.items():
+            if own <= 0:
+                continue
+            share = rng.uniform(0.04, 0.15)
+            size = float(round(own / share, -4))
+            competitors = [float(round(own * rng.uniform(0.5, 2.0), -3)) for _ in range(COMPETITORS)]
+            market[(kind, key)] = {"size": size, "competitors": sorted(competitors, reverse=True)}
+    active = frame[frame["revenue"] > 0].assign(key=lambda f: f["region"].map(lambda v: _text(v) or UNKNOWN))
+    for key, count in active.groupby("key").size().items():
+        potential[key] = int(round(count * rng.uniform(8, 30), -1))
+    return market, potential
+
+
+def plan_for_company(company) -> BookPlan:
+    """The portfolio workbook of the sample company (with illustrative market and potential figures)."""
+    market, potential = sample_market_inputs(company)
+    return build_portfolio(company.sales, company.customers, market=market, potential=potential)[0]
+
+
+# -- reading an open workbook back -----------------------------------------------------------------
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    parsed, _, bad = xio.parse_numbers([value])
+    return None if bad[0] or np.isnan(parsed[0]) else float(parsed[0])
+
+
+def read_params(rows: list[list]) -> tuple[int | None, PortfolioParams]:
+    """Year and parameters typed in « Paramètres » (rows of values, as :func:`live.sheet_rows` gives them)."""
+    by_label = {}
+    for row in rows:
+        if row and isinstance(row[0], str) and len(row) > 1:
+            by_label[row[0].strip()] = row[1]
+    values = {key: _number(by_label.get(label)) for key, (_, label, _, _) in PARAMETERS.items()}
+    defaults = PortfolioParams()
+    params = PortfolioParams(
+        a_share=values["a_share"] if values["a_share"] is not None else defaults.a_share,
+        b_share=values["b_share"] if values["b_share"] is not None else defaults.b_share,
+        discount_rate=values["discount_rate"] if values["discount_rate"] is not None else defaults.discount_rate,
+        retention=values["retention"],
+    )
+    year = int(values["year"]) if values["year"] else None
+    return year, params
+
+
+def read_market_inputs(market_rows: list[list], density_rows: list[list]) -> tuple[dict, dict]:
+    """Market sizes, competitors' sales (« Marché ») and potential customers (« Densité ») typed in a workbook."""
+    market: dict[tuple[str, str], dict[str, Any]] = {}
+    C = {key: i for i, (key, *_rest) in enumerate(MARKET_COLUMNS)}
+    kind = None
+    for row in market_rows:
+        first = _text(row[0]) if row else ""
+        if first in ("Région", "Secteur") and len(row) > C["comp3"] and _text(row[C["market"]]).startswith("Taille"):
+            kind = "region" if first == "Région" else "sector"
+            continue
+        if kind is None:
+            continue
+        if not first or first == "Total" or first.startswith(("Par ", "Concentration")):
+            kind = None if not first or first.startswith("Concentration") else kind
+            continue
+        cells = list(row) + [None] * (len(MARKET_COLUMNS) - len(row))
+        size = _number(cells[C["market"]])
+        competitors = [_number(cells[C[k]]) for k in ("comp1", "comp2", "comp3")]
+        if size is not None or any(v is not None for v in competitors):
+            market[(kind, first)] = {"size": size, "competitors": competitors}
+    potential: dict[str, Any] = {}
+    D = {key: i for i, (key, *_rest) in enumerate(DENSITY_COLUMNS)}
+    started = False
+    for row in density_rows:
+        first = _text(row[0]) if row else ""
+        if first == "Région" and len(row) > D["potential"]:
+            started = True
+            continue
+        if not started or not first or first == "Total":
+            if started and first == "Total":
+                break
+            continue
+        value = _number(row[D["potential"]]) if len(row) > D["potential"] else None
+        if value is not None:
+            potential[first] = value
+    return market, potential
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open portfolio workbook (template button, xlwings Lite).
+
+    Reads « Ventes », « Fiches clients » and « Paramètres », and the market sizes, competitors' sales
+    and potential customers typed in « Marché » and « Densité », which are written back into the rebuilt
+    sheets. Customers found in the sales but missing from « Fiches clients » are appended to it (every
+    typed cell kept).
+    """
+    from ..sheets.render_xlwings import render_book_live
+    from .live import read_input, refresh_outputs, sheet_rows
+
+    names = [s.name for s in book.sheets]
+    sales = read_input(book, SHEETS["sales"], xio.SALES)
+    customers = None
+    if SHEETS["master"] in names:
+        rows = sheet_rows(book, SHEETS["master"])
+        if len(rows) > 1 and any(_text(r[0]) for r in rows[1:] if r):
+            customers = xio.read_rows(rows, CUSTOMERS, source=book.name, sheet=SHEETS["master"])
+    year, params = (None, PortfolioParams())
+    if SHEETS["params"] in names:
+        year, params = read_params(sheet_rows(book, SHEETS["params"]))
+    market_rows = sheet_rows(book, SHEETS["market"]) if SHEETS["market"] in names else []
+    density_rows = sheet_rows(book, SHEETS["density"]) if SHEETS["density"] in names else []
+    market, potential = read_market_inputs(market_rows, density_rows)
+    plan, layout = build_portfolio(sales, customers, year=year, params=params, market=market, potential=potential)
+    known = set() if customers is None else {_text(c) for c in customers["customer"]}
+    if SHEETS["master"] in names and set(layout.customers) - known:
+        render_book_live(plan, book, only={SHEETS["master"]})
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.recruitment': (
+        False,
+        r'''"""Kit de recrutement: staffing needs, job profile, recruitment steps, interview grid, candidate
+comparison and onboarding plan, in live native formulas.
+
+Sheets
+------
+* « Besoins »: headcount per region (or team) counted from the « Équipe » table at the reference
+  date, planned departures, workload method (customers × growth × visits × hours / hours a rep has
+  for customers) → target headcount and recruitments to plan; skills to look for (level the job
+  requires vs the team's mean level). The yellow cells are typed; the button keeps them.
+* « Profil de poste » (input): the job profile in the structure of the reference (intitulé,
+  rattachement, finalité, missions, cible, objectifs, savoirs / savoir-faire / savoir-être,
+  formation et expérience, conditions), pre-filled for a technico-commercial.
+* « Étapes » (input): the eight steps of a recruitment with owners, start dates and durations,
+  computed end dates and follow-up, a Gantt chart by week made of conditional formats, and the
+  legal reminders (L1132-1, L1221-6, L1221-8/9). The reference date (``DateRef``) is here.
+* « Grille » (input): criteria × weights × eliminatory × minimum rating, and the scale (``NoteMin``,
+  ``NoteMax``, ``Bareme``, ``SeuilRetenu``, ``Postes``).
+* « Candidats » (input): ratings grid candidate × criterion, validated on the scale; the grid's
+  weights, eliminatory flags and minimums are shown above each criterion.
+* « Comparaison »: weighted score = SUMPRODUCT(weights, ratings) / SUM(weights) and the score
+  out of the scale, eliminatory criteria below their minimum, rank among the candidates kept
+  (RANK, ties broken by the heaviest criterion, then by order), decision suggested, chart.
+* « Intégration »: onboarding plan J-7 … M+12: owner, person, date = arrival + offset (days,
+  months, or days from the end of the trial period), trial-period end (typed duration and
+  renewal), status typed and follow-up with conditional formats.
+* « Équipe » (input): the team as the Excel Table ``Equipe`` (lines can be added).
+
+The rules are those of :mod:`xlsales.core.recruitment` (the tests compare every computed cell with
+it). Only functions of Excel 2010 / LibreOffice 7.4 are used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core import recruitment as core
+from ..sheets.formulas import column
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    PrintSetup,
+    SheetPlan,
+    TableSpec,
+    Validation,
+    col,
+    quote_sheet,
+)
+
+__all__ = [
+    "SHEETS",
+    "Capacity",
+    "GroupNeed",
+    "Onboarding",
+    "OnboardingAction",
+    "RecruitmentLayout",
+    "Scale",
+    "SkillNeed",
+    "Step",
+    "build_recruitment",
+    "default_grid",
+    "plan_for_company",
+    "plan_from_files",
+    "read_inputs",
+    "refresh",
+]
+
+SHEETS = {"needs": "Besoins", "profile": "Profil de poste", "steps": "Étapes", "grid": "Grille",
+          "candidates": "Candidats", "comparison": "Comparaison", "onboarding": "Intégration", "team": "Équipe"}
+TEAM_TABLE = "Equipe"
+#: columns of the « Équipe » table (headers read back by :data:`xlsales.io.REPS`; no apostrophe, so
+#: that the structured references stay plain)
+TEAM_HEADERS = {"rep": "Commercial", "name": "Nom", "region": "Région", "team": "Équipe",
+                "hire_date": "Date entrée", "end_date": "Date de sortie", "manager": "Manager"}
+SPARE_CRITERIA = 2
+SPARE_CANDIDATES = 5
+SPARE_SKILLS = 2
+SPARE_ACTIONS = 3
+STEP_STATUSES = ("à faire", "en cours", "fait")
+OWNERS = ("RH", "Manager", "Tuteur", "Collaborateur", "Services généraux", "Direction")
+UNITS = ("jours", "mois", "fin d'essai")
+SKILL_KINDS = ("savoir", "savoir-faire", "savoir-être")
+
+_Q = {k: quote_sheet(v) for k, v in SHEETS.items()}
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Scale:
+    """Rating scale and decision rules (« Grille »)."""
+
+    low: float = 1.0
+    high: float = 5.0
+    out_of: float = 20.0
+    threshold: float = 12.0
+    positions: int = 1
+
+
+@dataclass
+class Capacity:
+    """Time a rep has for customers (« Besoins »)."""
+
+    days: float = 215.0
+    hours_per_day: float = 7.0
+    field_share: float = 0.6
+
+
+@dataclass
+class GroupNeed:
+    """Inputs of one region (or team) of « Besoins »."""
+
+    departures: float | None = 0
+    customers: float | None = None
+    growth: float | None = 0.0
+    visits: float | None = 12.0
+    visit_hours: float | None = 3.0
+    target: float | None = None
+
+
+@dataclass
+class SkillNeed:
+    skill: str
+    kind: str | None = None
+    required: float | None = None
+    team_level: float | None = None
+
+
+@dataclass
+class Step:
+    name: str
+    content: str | None
+    owner: str | None
+    start: dt.date | None
+    days: float | None
+    status: str | None = "à faire"
+
+
+@dataclass
+class OnboardingAction:
+    milestone: str | None
+    action: str | None
+    owner: str | None
+    offset: float | None
+    unit: str | None = "jours"
+    status: str | None = "à faire"
+
+
+@dataclass
+class Onboarding:
+    newcomer: str | None = None
+    hire_date: dt.date | None = None
+    manager: str | None = None
+    tutor: str | None = None
+    trial_months: float | None = 3
+    renewal_months: float | None = 0
+    actions: list[OnboardingAction] | None = None
+
+
+DEFAULT_STEPS = [
+    ("Analyse du besoin", "Effectif, charge de travail et compétences à recruter (feuille Besoins) ; budget du poste",
+     "Manager", 7),
+    ("Profil de poste", "Fiche de poste et profil recherché (feuille Profil de poste), validés par la direction",
+     "Manager + RH", 7),
+    ("Sourcing", "Mobilité interne, annonce (H/F), jobboards, réseaux sociaux, écoles, cooptation, cabinet", "RH", 21),
+    ("Présélection", "Tri des CV sur les critères du profil, entretiens téléphoniques", "RH + manager", 7),
+    ("Entretiens", "Entretiens structurés (feuille Grille), mise en situation de vente, tests annoncés", "Manager + RH", 14),
+    ("Décision", "Comparaison des candidats (feuille Comparaison), références avec l'accord du candidat", "Direction", 3),
+    ("Proposition et contrat", "Offre écrite, contrat de travail, réponse à chaque candidat non retenu", "RH", 7),
+    ("Intégration", "Accueil, tutorat et suivi de la période d'essai (feuille Intégration)", "Manager + tuteur", 90),
+]
+#: days between the contract and the arrival (the candidate's notice) in the default schedule
+NOTICE_DAYS = 30
+
+DEFAULT_ACTIONS = [
+    ("J-7", "Déclaration préalable à l'embauche (DPAE) à l'URSSAF", "RH", -7, "jours"),
+    ("J-7", "Envoyer le livret d'accueil et le programme de la première semaine", "Manager", -7, "jours"),
+    ("J-5", "Préparer le poste : véhicule, téléphone, ordinateur, accès CRM et messagerie, cartes de visite",
+     "Services généraux", -5, "jours"),
+    ("J-1", "Annoncer l'arrivée à l'équipe et aux clients clés ; préparer le tuteur", "Manager", -1, "jours"),
+    ("J1", "Accueil : entreprise, équipe, règles de sécurité ; remise des outils et du livret d'accueil", "Manager", 0,
+     "jours"),
+    ("J2 à J5", "Formation produits, tarifs, outils (CRM, ERP) et process commerciaux", "Tuteur", 1, "jours"),
+    ("S2", "Tournées en binôme avec le tuteur chez les clients clés du secteur", "Tuteur", 7, "jours"),
+    ("S4", "Premiers rendez-vous en autonomie, débriefés avec le tuteur", "Collaborateur", 21, "jours"),
+    ("M1", "Point d'étape avec le manager et rapport d'étonnement", "Manager", 1, "mois"),
+    ("M2", "Visite d'information et de prévention (dans les 3 mois de la prise de poste)", "RH", 2, "mois"),
+    ("M2", "Point d'étape : objectifs de visites et premiers résultats", "Manager", 2, "mois"),
+    ("Fin d'essai − 15 j", "Bilan de période d'essai : confirmation, renouvellement ou rupture (délai de prévenance)",
+     "Manager", -15, "fin d'essai"),
+    ("M6", "Bilan d'intégration à 6 mois et objectifs de l'année", "Manager", 6, "mois"),
+    ("M12", "Premier entretien de parcours professionnel (dans l'année qui suit l'embauche)", "RH", 12, "mois"),
+]
+
+DEFAULT_SKILLS = [
+    ("Connaissance technique des produits", "savoir", 3),
+    ("Découverte des besoins", "savoir-faire", 4),
+    ("Argumentation technique", "savoir-faire", 4),
+    ("Négociation", "savoir-faire", 3),
+    ("Prospection", "savoir-faire", 3),
+    ("Outils CRM", "savoir-faire", 2),
+    ("Écoute et sens du service", "savoir-être", 3),
+]
+_SKILL_KIND = {"connaissance produits": "savoir", "anglais technique": "savoir"}
+
+#: the interview grid used when none is given (reference §10)
+DEFAULT_GRID = [
+    ("Compétences techniques", 3, False, None, "Connaissances des produits et procédés du secteur, lecture d'un besoin technique"),
+    ("Compétences commerciales", 3, False, None, "Mise en situation : découverte, argumentation, traitement des objections"),
+    ("Communication orale", 2, False, None, "Clarté, écoute, reformulation"),
+    ("Motivation pour le poste", 2, False, None, "Connaissance de l'entreprise et du poste, projet professionnel"),
+    ("Adéquation à l'équipe", 1, False, None, "Travail en équipe, autonomie, organisation"),
+    ("Mobilité (permis B, déplacements)", 1, True, 3, "Déplacements quotidiens sur le secteur : exigence liée au poste"),
+]
+_DESCRIPTIONS = {name: text for name, *_, text in DEFAULT_GRID}
+
+_GRID_HEADERS = ["Critère", "Poids", "Éliminatoire", "Note minimale (si éliminatoire)", "Part du poids",
+                 "Ce que l'on évalue (questions en lien direct avec le poste)"]
+
+_LEGAL_STEPS = [
+    ("Non-discrimination (C. trav., art. L1132-1) : aucune personne ne peut être écartée d'une procédure de recrutement "
+     "en raison de son origine, son sexe, son âge, sa situation de famille, sa grossesse, son état de santé, son handicap, "
+     "son apparence physique, son nom, son lieu de résidence, ses opinions, ses activités syndicales, ses convictions "
+     "religieuses… (liste complète dans l'article)."),
+    ("Informations demandées au candidat (art. L1221-6) : elles ont pour seule finalité d'apprécier sa capacité à occuper "
+     "l'emploi ou ses aptitudes professionnelles et présentent un lien direct et nécessaire avec l'emploi proposé."),
+    ("Méthodes de recrutement (art. L1221-8 et L1221-9) : le candidat est informé au préalable des méthodes et techniques "
+     "utilisées ; aucune information le concernant ne peut être collectée par un dispositif non porté à sa connaissance."),
+    ("Données des candidats (RGPD) : conserver les candidatures au plus 2 ans après le dernier contact (recommandation "
+     "CNIL), sauf accord du candidat ; répondre à chaque candidat. Textes à vérifier sur Légifrance."),
+]
+_LEGAL_ONBOARDING = [
+    ("Période d'essai d'un CDI (art. L1221-19) : 2 mois au plus pour les ouvriers et employés, 3 mois pour les agents de "
+     "maîtrise et techniciens, 4 mois pour les cadres ; renouvelable une fois si un accord de branche étendu le prévoit et "
+     "si le contrat le stipule (art. L1221-21), renouvellement compris 4, 6 ou 8 mois."),
+    ("Décompte de quantième à quantième : fin = MOIS.DECALER(arrivée ; durée) − 1 jour (dernier jour du mois si ce "
+     "quantième n'existe pas). Rupture pendant l'essai : délai de prévenance (art. L1221-25 pour l'employeur, "
+     "L1221-26 pour le salarié)."),
+    ("DPAE à l'URSSAF dans les 8 jours qui précèdent l'embauche ; visite d'information et de prévention dans les 3 mois "
+     "de la prise de poste (art. R4624-10) ; premier entretien de parcours professionnel dans l'année qui suit l'embauche "
+     "(loi n° 2025-989 du 24 octobre 2025). Textes à vérifier sur Légifrance."),
+]
+
+
+def default_grid() -> pd.DataFrame:
+    """The interview grid of the reference (§10): criterion, weight, eliminatory, min_rating, description."""
+    return pd.DataFrame(DEFAULT_GRID, columns=["criterion", "weight", "eliminatory", "min_rating", "description"])
+
+
+def _text(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _num(value: Any) -> float | None:
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).replace(",", ".").replace("\u202f", "").replace(" ", "")) \
+            if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, str) and (not value.strip() or value.startswith("="))):
+        return None
+    if not isinstance(value, str) and pd.isna(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    stamp = pd.to_datetime(value, errors="coerce")
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def _yes(value: Any) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return _text(value).lower() in ("oui", "o", "yes", "y", "vrai", "true", "1", "x")
+
+
+def _grid_frame(grid: pd.DataFrame | None, candidates: pd.DataFrame | None) -> pd.DataFrame:
+    """criterion, weight, eliminatory (bool), min_rating, description — one row per criterion."""
+    if grid is None:
+        if candidates is not None and len(candidates):
+            names = list(dict.fromkeys(_text(c) for c in candidates["criterion"] if _text(c)))
+            frame = pd.DataFrame({"criterion": names, "weight": 1.0, "eliminatory": False, "min_rating": np.nan})
+        else:
+            frame = default_grid()
+    else:
+        if "criterion" not in grid.columns or "weight" not in grid.columns:
+            raise ValueError("la grille d'entretien doit avoir les colonnes « Critère » et « Poids »")
+        frame = grid.copy()
+    frame = frame.reset_index(drop=True)
+    out = pd.DataFrame({"criterion": [_text(c) for c in frame["criterion"]]})
+    out["weight"] = [_num(w) for w in frame["weight"]]
+    out["eliminatory"] = [_yes(v) for v in frame["eliminatory"]] if "eliminatory" in frame.columns else False
+    out["min_rating"] = [_num(v) for v in frame["min_rating"]] if "min_rating" in frame.columns else None
+    if "description" in frame.columns:
+        out["description"] = [_text(v) or None for v in frame["description"]]
+    else:
+        out["description"] = [_DESCRIPTIONS.get(c) for c in out["criterion"]]
+    out = out[out["criterion"] != ""].reset_index(drop=True)
+    duplicated = sorted(set(out["criterion"][out["criterion"].duplicated()]))
+    if duplicated:
+        raise ValueError(f"critères en double dans la grille : {', '.join(duplicated)}")
+    if out.empty:
+        raise ValueError("la grille d'entretien ne contient aucun critère")
+    return out
+
+
+def _scale_for(ratings: np.ndarray, scale: Scale | None) -> Scale:
+    if scale is not None:
+        return scale
+    low, high = core.rating_scale(ratings)
+    return Scale(low=low, high=high, out_of=20.0, threshold=round(0.6 * 20, 2), positions=1)
+
+
+def _reps_frame(reps: pd.DataFrame | None) -> pd.DataFrame:
+    columns = list(TEAM_HEADERS)
+    if reps is None or len(reps) == 0:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({"rep": [_text(v) for v in reps["rep"]]}) if "rep" in reps.columns else None
+    if frame is None:
+        raise ValueError("l'équipe doit avoir une colonne « Commercial »")
+    for name in columns[1:]:
+        if name not in reps.columns:
+            frame[name] = None
+        elif name in ("hire_date", "end_date"):
+            frame[name] = [_date(v) for v in reps[name]]
+        else:
+            frame[name] = [_text(v) or None for v in reps[name]]
+    return frame[frame["rep"] != ""].reset_index(drop=True)
+
+
+def _group_by(team: pd.DataFrame) -> str | None:
+    for name in ("region", "team"):
+        if name in team.columns and any(_text(v) for v in team[name]):
+            return name
+    return None
+
+
+NO_GROUP = "(non renseignée)"
+ALL = "Ensemble de l'équipe"
+
+
+def _groups(team: pd.DataFrame, by: str | None, extra: Sequence[str] = ()) -> list[str]:
+    if by is None:
+        return [ALL]
+    names = list(dict.fromkeys([_text(v) for v in team[by] if _text(v)] + [g for g in extra if g and g != NO_GROUP]))
+    if any(not _text(v) for v in team[by]) or NO_GROUP in extra:
+        names.append(NO_GROUP)
+    return names
+
+
+def _notes(sheet: SheetPlan, row: int, texts: Sequence[str], width: int = 150) -> int:
+    """Write notes in column A, one printed line (≤ ``width`` characters) a row; returns the next free row."""
+    for text in texts:
+        for line in textwrap.wrap(text, width):
+            sheet.set(row, 1, line, style="note")
+            row += 1
+    return row
+
+
+def _first_monday_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+# ------------------------------------------------------------------------------------------------
+# layout
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class RecruitmentLayout:
+    """Where things are in the generated workbook, and the inputs it was built from (tests, refresh)."""
+
+    reference_date: dt.date | None
+    group_by: str | None
+    groups: list[str]
+    group_rows: dict[str, int]
+    needs_total_row: int
+    needs_cols: dict[str, int]
+    capacity_cells: dict[str, str]
+    skill_rows: list[int]
+    skill_cols: dict[str, int]
+    step_rows: list[int]
+    step_cols: dict[str, int]
+    week_row: int
+    first_week_col: int
+    weeks: int
+    steps_total_row: int
+    criteria: list[str]
+    grid_rows: list[int]
+    scale_cells: dict[str, str]
+    candidates: list[str]
+    candidate_rows: list[int]
+    rating_cols: list[int]
+    comparison_rows: list[int]
+    comparison_cols: dict[str, int]
+    summary_rows: dict[str, int]
+    onboarding_cells: dict[str, str]
+    action_rows: list[int]
+    action_cols: dict[str, int]
+    team_rows: int
+    # the inputs written into the workbook
+    grid: pd.DataFrame = field(repr=False, default=None)
+    ratings: np.ndarray = field(repr=False, default=None)
+    scale: Scale = field(default_factory=Scale)
+    capacity: Capacity = field(default_factory=Capacity)
+    needs: dict[str, GroupNeed] = field(default_factory=dict)
+    skills: list[SkillNeed] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    onboarding: Onboarding = field(default_factory=Onboarding)
+    team: pd.DataFrame = field(repr=False, default=None)
+
+
+# ------------------------------------------------------------------------------------------------
+# sheets
+# ------------------------------------------------------------------------------------------------
+
+def _team_sheet(team: pd.DataFrame) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["team"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    headers = list(TEAM_HEADERS.values())
+    sheet.row(1, 1, headers, style="header")
+    n = max(len(team), 1)
+    styles = {"hire_date": "data_date", "end_date": "data_date"}
+    for i in range(n):
+        for j, key in enumerate(TEAM_HEADERS, start=1):
+            value = team[key].iat[i] if i < len(team) else None
+            sheet.set(2 + i, j, value, style=styles.get(key, "data_text"))
+    sheet.tables.append(TableSpec(TEAM_TABLE, f"A1:{col(len(headers))}{n + 1}"))
+    sheet.validations.append(Validation(f"E2:F{n + 200}", "date", "between", "1", "2958465",
+                                        prompt="Date (jj/mm/aaaa)", error="Une date est attendue."))
+    sheet.set(1, len(headers) + 2, "Un commercial par ligne ; ajoutez les arrivées et les départs au bas du tableau. "
+                                   "« Besoins » compte l'effectif présent à la date de référence.", style="note")
+    sheet.widths.update({"A": 20, "B": 22, "C": 14, "D": 14, "E": 12, "F": 13, "G": 20})
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="1:1", header="Équipe commerciale")
+    return sheet
+
+
+_NEEDS_HEADERS = {
+    "group": None, "current": "Effectif actuel", "departures": "Départs prévus", "after": "Effectif après départs",
+    "customers": "Clients à suivre", "growth": "Croissance du portefeuille", "visits": "Visites par client et par an",
+    "visit_hours": "Durée d'une visite, trajet compris (h)", "workload": "Charge de travail (h/an)",
+    "fte": "Effectif nécessaire (ETP)", "typed_target": "Effectif cible saisi (facultatif)",
+    "target": "Effectif cible", "to_recruit": "Recrutements à prévoir",
+}
+_GROUP_LABEL = {"region": "Région", "team": "Équipe", None: "Périmètre"}
+_TEAM_COLUMN = {"region": TEAM_HEADERS["region"], "team": TEAM_HEADERS["team"]}
+
+
+def _needs_sheet(groups: list[str], by: str | None, needs: dict[str, GroupNeed], capacity: Capacity,
+                 skills: list[SkillNeed]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["needs"], tab_color="1F4E78")
+    sheet.title("Besoins en effectif et en compétences",
+                "Méthode de la charge de travail : ETP = clients × (1 + croissance) × visites × durée / heures disponibles "
+                "d'un commercial. Cellules jaunes à saisir ; l'effectif actuel est compté dans « Équipe » à la date de référence.")
+    sheet.row(4, 1, ["Capacité d'un commercial", "Valeur", "Remarque"], style="header")
+    rows = [("days", "Jours travaillés par an", capacity.days, "input_int",
+             "365 − week-ends − congés payés − jours fériés − RTT (exemple : 215)."),
+            ("hours_per_day", "Heures travaillées par jour", capacity.hours_per_day, "input_dec", "35 h / 5 jours = 7 h."),
+            ("field_share", "Part du temps passée en clientèle (visites, trajets)", capacity.field_share, "input_pct",
+             "Le reste : préparation, administratif, réunions, formation.")]
+    cells = {}
+    for i, (key, label, value, style, note) in enumerate(rows):
+        r = 5 + i
+        sheet.set(r, 1, label, style="label")
+        sheet.set(r, 2, value, style=style)
+        sheet.set(r, 3, note, style="note")
+        cells[key] = f"B{r}"
+    sheet.set(8, 1, "Heures disponibles par commercial et par an", style="total_text")
+    sheet.set(8, 2, formula="B5*B6*B7", style="total_int")
+    cells["hours"] = "B8"
+    sheet.validations += [
+        Validation("B5", "decimal", "between", "0", "366", prompt="Jours travaillés par an", error="Entre 0 et 366."),
+        Validation("B6", "decimal", "between", "0", "24", prompt="Heures par jour", error="Entre 0 et 24."),
+        Validation("B7", "decimal", "between", "0", "1", prompt="Part entre 0 et 100 %", error="Entre 0 et 100 %."),
+    ]
+
+    top = 10
+    sheet.set(top, 1, f"Effectif par {_GROUP_LABEL[by].lower()}", style="label")
+    header = top + 1
+    keys = list(_NEEDS_HEADERS)
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    C = {k: col(j) for k, j in cols.items()}
+    sheet.row(header, 1, [_GROUP_LABEL[by]] + [h for h in list(_NEEDS_HEADERS.values())[1:]], style="header")
+    first = header + 1
+    table = column(TEAM_TABLE, TEAM_HEADERS["rep"])
+    hire = column(TEAM_TABLE, TEAM_HEADERS["hire_date"])
+    leave = column(TEAM_TABLE, TEAM_HEADERS["end_date"])
+    group_rows = {}
+    for i, group in enumerate(groups):
+        r = first + i
+        group_rows[group] = r
+        need = needs.get(group, GroupNeed())
+        if by is None:
+            criterion = ""
+        elif group == NO_GROUP:
+            criterion = f'*({column(TEAM_TABLE, _TEAM_COLUMN[by])}="")'
+        else:
+            criterion = f"*({column(TEAM_TABLE, _TEAM_COLUMN[by])}=$A{r})"
+        x = {k: f"{C[k]}{r}" for k in keys}
+        sheet.set(r, 1, group, style="text")
+        sheet.set(r, cols["current"], formula=(f'SUMPRODUCT(({table}<>""){criterion}*({hire}<=DateRef)'
+                                               f'*((({leave}="")+({leave}>DateRef))>0))'), style="int")
+        sheet.set(r, cols["departures"], need.departures, style="input_int")
+        sheet.set(r, cols["after"], formula=f"{x['current']}-N({x['departures']})", style="int")
+        sheet.set(r, cols["customers"], need.customers, style="input_int")
+        sheet.set(r, cols["growth"], need.growth, style="input_pct")
+        sheet.set(r, cols["visits"], need.visits, style="input_dec")
+        sheet.set(r, cols["visit_hours"], need.visit_hours, style="input_dec")
+        sheet.set(r, cols["workload"], formula=(f"N({x['customers']})*(1+N({x['growth']}))*N({x['visits']})"
+                                                f"*N({x['visit_hours']})"), style="int")
+        sheet.set(r, cols["fte"], formula=f'IF($B$8=0,"",{x["workload"]}/$B$8)', style="dec")
+        sheet.set(r, cols["typed_target"], need.target, style="input_int")
+        sheet.set(r, cols["target"], formula=(f'IF({x["typed_target"]}<>"",{x["typed_target"]},'
+                                              f'IF({x["fte"]}="",0,ROUNDUP(ROUND({x["fte"]},6),0)))'), style="int")
+        sheet.set(r, cols["to_recruit"], formula=f"MAX(0,{x['target']}-{x['after']})", style="total_int")
+    last = first + len(groups) - 1
+    total = last + 1
+    sheet.set(total, 1, "Total", style="total_text")
+    for k in ("current", "departures", "after", "customers", "workload", "fte", "target", "to_recruit"):
+        style = "total_int" if k != "fte" else "total_text"
+        sheet.set(total, cols[k], formula=f"SUM({C[k]}{first}:{C[k]}{last})", style=style)
+    for k in ("growth", "visits", "visit_hours", "typed_target"):
+        sheet.set(total, cols[k], None, style="total_text")
+    rng = lambda k: f"{C[k]}{first}:{C[k]}{last}"
+    sheet.validations += [
+        *[Validation(rng(k), "whole", "greaterThanOrEqual", "0", prompt="Nombre entier positif",
+                     error="Un entier positif est attendu.") for k in ("departures", "customers", "typed_target")],
+        Validation(rng("growth"), "decimal", "between", "-1", "10", prompt="Croissance prévue (ex. 10 %)",
+                   error="Une part (−100 % à 1 000 %) est attendue."),
+        Validation(f"{C['visits']}{first}:{C['visit_hours']}{last}", "decimal", "greaterThanOrEqual", "0",
+                   prompt="Nombre positif", error="Un nombre positif est attendu."),
+    ]
+    sheet.conditional_formats.append(ConditionalFormat(rng("to_recruit"), "cell_is", "greaterThan", ["0"], look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(rng("to_recruit"), "cell_is", "equal", ["0"], look="good"))
+    q = _Q["needs"]
+    sheet.charts.append(ChartSpec(
+        "column", "Effectif actuel et effectif cible", f"O{top}",
+        [ChartSeries(f"{q}!${C['current']}${first}:${C['current']}${last}", "Effectif actuel",
+                     categories=f"{q}!$A${first}:$A${last}"),
+         ChartSeries(f"{q}!${C['target']}${first}:${C['target']}${last}", "Effectif cible")],
+        width_cm=14, height_cm=7.5))
+
+    # skills
+    s_top = total + 3
+    sheet.set(s_top, 1, "Compétences à rechercher (niveaux 0 à 4)", style="label")
+    s_header = s_top + 1
+    skill_keys = ["skill", "kind", "required", "team_level", "gap", "priority"]
+    scols = {k: j for j, k in enumerate(skill_keys, start=1)}
+    sheet.row(s_header, 1, ["Compétence", "Type", "Niveau requis pour le poste", "Niveau moyen de l'équipe", "Écart",
+                            "Priorité pour le recrutement"], style="header")
+    skill_rows = []
+    items = list(skills) + [SkillNeed("") for _ in range(SPARE_SKILLS)]
+    for i, item in enumerate(items):
+        r = s_header + 1 + i
+        skill_rows.append(r)
+        sheet.set(r, 1, item.skill or None, style="input_text")
+        sheet.set(r, 2, item.kind, style="input_text")
+        sheet.set(r, 3, item.required, style="input_int")
+        sheet.set(r, 4, item.team_level, style="input_dec")
+        sheet.set(r, 5, formula=f'IF(OR(C{r}="",D{r}=""),"",MAX(0,C{r}-D{r}))', style="dec")
+        sheet.set(r, 6, formula=(f'IF(E{r}="","",IF(E{r}>=1,"{core.SKILL_PRIORITY}",IF(E{r}>0,'
+                                 f'"{core.SKILL_REINFORCE}","{core.SKILL_COVERED}")))'), style="text")
+    s_first, s_last = skill_rows[0], skill_rows[-1]
+    sheet.validations += [
+        Validation(f"B{s_first}:B{s_last}", "list", None, '"' + ",".join(SKILL_KINDS) + '"', prompt="Type de compétence",
+                   error="savoir, savoir-faire ou savoir-être."),
+        Validation(f"C{s_first}:D{s_last}", "decimal", "between", "0", "4", prompt="Niveau de 0 à 4",
+                   error="Le niveau va de 0 à 4."),
+    ]
+    prio = f"F{s_first}:F{s_last}"
+    for text, look in ((core.SKILL_PRIORITY, "bad"), (core.SKILL_REINFORCE, "neutral"), (core.SKILL_COVERED, "good")):
+        sheet.conditional_formats.append(ConditionalFormat(prio, "cell_is", "equal", [f'"{text}"'], look=look))
+    _notes(sheet, s_last + 2, [("Niveaux : 0 non acquis · 1 notions · 2 application guidée · 3 autonome · 4 expert. "
+                                "Écart = MAX(0 ; requis − moyenne de l'équipe) ; prioritaire à partir d'un niveau d'écart.")])
+    widths = {"group": 34, "current": 10, "departures": 10, "after": 11, "customers": 10, "growth": 11, "visits": 11,
+              "visit_hours": 12, "workload": 12, "fte": 11, "typed_target": 12, "target": 10, "to_recruit": 12}
+    sheet.widths.update({C[k]: w for k, w in widths.items()})
+    sheet.heights[header] = 45
+    sheet.heights[s_header] = 30
+    sheet.freeze = "B5"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Besoins en recrutement")
+    return sheet, {"group_rows": group_rows, "total": total, "cols": cols, "capacity": cells, "skill_rows": skill_rows,
+                   "skill_cols": scols}
+
+
+def _profile_rows(team: pd.DataFrame, groups: list[str], by: str | None) -> list[tuple[str, str]]:
+    manager = None
+    if "manager" in team.columns:
+        managers = [m for m in team["manager"] if _text(m)]
+        if managers:
+            manager = pd.Series(managers).mode().iat[0]
+    area = ", ".join(g for g in groups if g not in (ALL, NO_GROUP)) if by == "region" else None
+    pay = "Fixe annuel brut selon profil + variable (commissions et primes sur objectifs, environ 20 % du total)"
+    return [
+        ("Intitulé du poste", "Technico-commercial(e) itinérant(e) H/F — équipements et fournitures industriels"),
+        ("Rattachement hiérarchique", (f"Chef des ventes régional{f' ({manager})' if manager else ''}, "
+                                       "lui-même rattaché au directeur commercial")),
+        ("Finalité du poste", ("Développer le chiffre d'affaires et la marge d'un secteur en conseillant les clients "
+                               "industriels sur des solutions techniques adaptées")),
+        ("Missions et activités", "Prospecter et qualifier de nouveaux comptes (plan de prospection, CRM)"),
+        ("", "Découvrir les besoins techniques, chiffrer et présenter des offres adaptées"),
+        ("", "Négocier et conclure les ventes dans le respect de la politique de prix et de marge"),
+        ("", "Suivre et fidéliser le portefeuille : visites, suivi des commandes, réclamations, SAV"),
+        ("", "Assurer la veille concurrentielle et rendre compte de l'activité (tableau de bord)"),
+        ("Secteur et cible", (f"Secteur {area} : " if area else "") + "PME et ETI industrielles (production, "
+                                                                          "maintenance), acheteurs et responsables techniques"),
+        ("Objectifs", "Chiffre d'affaires et marge du secteur, nombre de visites, nouveaux clients (fixés chaque année)"),
+        ("Compétences : savoirs", ("Technologie des produits (mécanique, hydraulique, électricité), techniques de "
+                                   "vente, calculs commerciaux")),
+        ("Compétences : savoir-faire", ("Conduire une découverte, argumenter techniquement, négocier, utiliser un "
+                                        "CRM et un tableur")),
+        ("Compétences : savoir-être", "Écoute, rigueur, autonomie, persévérance, sens du service et du travail en équipe"),
+        ("Formation", "Bac+2 technico-commercial (BTS CCST, BTS NDRC, BUT TC) ou technique avec expérience commerciale"),
+        ("Expérience", "Première expérience de la vente B2B de produits techniques (alternance ou stage acceptés)"),
+        ("Conditions : statut et contrat", "CDI à temps plein, statut agent de maîtrise ; période d'essai (voir Intégration)"),
+        ("Conditions : rémunération", pay),
+        ("Conditions : véhicule et déplacements", ("Véhicule de service, téléphone et ordinateur ; déplacements "
+                                                   "quotidiens sur le secteur (permis B)")),
+        ("Date de prise de poste souhaitée", "Voir « Étapes » (début de l'intégration)"),
+    ]
+
+
+def _profile_sheet(rows: list[tuple[str, str]]) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["profile"], role="input", tab_color="70AD47")
+    sheet.title("Profil de poste",
+                "Fiche de poste et profil recherché, à adapter (cellules jaunes). Rédaction sans mention discriminatoire "
+                "(art. L1132-1) ; intitulé H/F.")
+    sheet.row(4, 1, ["Rubrique", "Contenu"], style="header")
+    for i, (rubric, content) in enumerate(rows):
+        r = 5 + i
+        sheet.set(r, 1, rubric or None, style="label")
+        sheet.set(r, 2, content or None, style="input_text")
+    sheet.widths.update({"A": 36, "B": 120})
+    sheet.freeze = "B5"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Profil de poste")
+    return sheet
+
+
+_STEP_HEADERS = {"number": "N°", "name": "Étape", "content": "Contenu et livrables", "owner": "Responsable",
+                 "start": "Début", "days": "Durée (jours)", "end": "Fin", "status": "Statut", "follow": "Suivi"}
+
+
+def _steps_sheet(steps: list[Step], reference_date: dt.date | None, weeks: int) -> tuple[SheetPlan, dict, dict]:
+    sheet = SheetPlan(SHEETS["steps"], role="input", tab_color="70AD47")
+    sheet.title("Étapes du recrutement",
+                "Saisissez les responsables, dates de début, durées et statuts (jaune). Fin = début + durée − 1 ; "
+                "calendrier par semaine (lundi) à droite ; rappels légaux en bas.")
+    sheet.set(3, 1, "Date de référence (aujourd'hui)", style="label")
+    if reference_date is None:
+        sheet.set(3, 4, formula="TODAY()", style="input_date")
+    else:
+        sheet.set(3, 4, reference_date, style="input_date")
+    sheet.set(3, 5, "=AUJOURDHUI() par défaut ; saisissez une date pour figer les suivis.", style="note")
+    header = 5
+    keys = list(_STEP_HEADERS)
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    C = {k: col(j) for k, j in cols.items()}
+    sheet.row(header, 1, list(_STEP_HEADERS.values()), style="header")
+    first = header + 1
+    last = first + len(steps) - 1
+    w0 = len(keys) + 1
+    starts = f"${C['start']}${first}:${C['start']}${last}"
+    for k in range(weeks):
+        sheet.set(header, w0 + k, formula=f"MIN({starts})-WEEKDAY(MIN({starts}),3)+{7 * k}", style="daymonth")
+    rows = []
+    for i, step in enumerate(steps):
+        r = first + i
+        rows.append(r)
+        x = {k: f"${C[k]}{r}" for k in keys}
+        sheet.set(r, cols["number"], i + 1, style="int")
+        sheet.set(r, cols["name"], step.name, style="input_text")
+        sheet.set(r, cols["content"], step.content, style="input_text")
+        sheet.set(r, cols["owner"], step.owner, style="input_text")
+        sheet.set(r, cols["start"], step.start, style="input_date")
+        sheet.set(r, cols["days"], step.days, style="input_int")
+        sheet.set(r, cols["end"], formula=f'IF(OR({x["start"]}="",{x["days"]}=""),"",{x["start"]}+{x["days"]}-1)',
+                  style="date")
+        sheet.set(r, cols["status"], step.status, style="input_text")
+        sheet.set(r, cols["follow"], formula=(
+            f'IF({x["end"]}="","{core.STEP_UNPLANNED}",IF({x["status"]}="fait","{core.STEP_DONE}",'
+            f'IF({x["end"]}<DateRef,"{core.STEP_LATE}",IF({x["start"]}<=DateRef,"{core.STEP_RUNNING}",'
+            f'"{core.STEP_FUTURE}"))))'), style="text")
+        for k in range(weeks):
+            L = col(w0 + k)
+            sheet.set(r, w0 + k, formula=(f'IF(AND({x["end"]}<>"",{x["start"]}<={L}${header}+6,'
+                                          f'{x["end"]}>={L}${header}),1,0)'), style="gantt")
+    total = last + 1
+    sheet.set(total, cols["name"], "Durée totale du recrutement (jours)", style="total_text")
+    ends = f"${C['end']}${first}:${C['end']}${last}"
+    sheet.set(total, cols["days"], formula=f'IF(COUNT({ends})=0,"",MAX({ends})-MIN({starts})+1)', style="total_int")
+    last_week = col(w0 + weeks - 1)
+    grid = f"{col(w0)}{first}:{last_week}{last}"
+    g0 = f"{col(w0)}{first}"
+    sheet.conditional_formats += [
+        ConditionalFormat(grid, "expression", formula=[f'AND({g0}=1,${C["follow"]}{first}="{core.STEP_LATE}")'],
+                          look="bad"),
+        ConditionalFormat(grid, "expression", formula=[f'AND({g0}=1,${C["follow"]}{first}="{core.STEP_DONE}")'],
+                          look="neutral"),
+        ConditionalFormat(grid, "expression", formula=[f"{g0}=1"], look="good"),
+        ConditionalFormat(f"{col(w0)}{header}:{last_week}{header}", "expression",
+                          formula=[f"AND(DateRef>={col(w0)}${header},DateRef<{col(w0)}${header}+7)"], look="neutral"),
+    ]
+    follow = f"{C['follow']}{first}:{C['follow']}{last}"
+    for text, look in ((core.STEP_LATE, "bad"), (core.STEP_RUNNING, "neutral"), (core.STEP_DONE, "good")):
+        sheet.conditional_formats.append(ConditionalFormat(follow, "cell_is", "equal", [f'"{text}"'], look=look))
+    sheet.validations += [
+        Validation("D3", "date", "between", "1", "2958465", prompt="Date de référence", error="Une date est attendue."),
+        Validation(f"{C['start']}{first}:{C['start']}{last}", "date", "between", "1", "2958465",
+                   prompt="Date de début de l'étape", error="Une date est attendue."),
+        Validation(f"{C['days']}{first}:{C['days']}{last}", "whole", "between", "1", "3650",
+                   prompt="Durée en jours calendaires", error="Un nombre entier de jours (au moins 1) est attendu."),
+        Validation(f"{C['status']}{first}:{C['status']}{last}", "list", None, '"' + ",".join(STEP_STATUSES) + '"',
+                   prompt="Statut de l'étape", error="à faire, en cours ou fait."),
+    ]
+    note = total + 2
+    sheet.set(note, 1, "Rappels légaux", style="label")
+    _notes(sheet, note + 1, _LEGAL_STEPS)
+    sheet.widths.update({"A": 5, "B": 24, "C": 60, "D": 18, "E": 11, "F": 9, "G": 11, "H": 10, "I": 11,
+                         **{col(c): 6 for c in range(w0, w0 + weeks)}})
+    sheet.heights[header] = 30
+    sheet.freeze = f"C{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", fit_width=1, title_rows=f"{header}:{header}",
+                                   header="Étapes du recrutement")
+    names = {"DateRef": f"{_Q['steps']}!$D$3"}
+    return sheet, {"rows": rows, "cols": cols, "header": header, "w0": w0, "total": total}, names
+
+
+_SCALE_ROWS = [("low", "NoteMin", "Note minimale de l'échelle"), ("high", "NoteMax", "Note maximale de l'échelle"),
+               ("out_of", "Bareme", "Score ramené sur"), ("threshold", "SeuilRetenu", "Score minimal pour être retenu"),
+               ("positions", "Postes", "Postes à pourvoir")]
+
+
+def _grid_sheet(grid: pd.DataFrame, scale: Scale) -> tuple[SheetPlan, dict, dict]:
+    sheet = SheetPlan(SHEETS["grid"], role="input", tab_color="70AD47")
+    sheet.title("Grille d'évaluation des entretiens",
+                "Critères × poids ; un critère éliminatoire noté sous sa note minimale élimine le candidat quel que soit "
+                "son score. Les lignes vides accueillent de nouveaux critères (une colonne les attend dans « Candidats »).")
+    header = 4
+    sheet.row(header, 1, _GRID_HEADERS, style="header")
+    first = header + 1
+    n = len(grid) + SPARE_CRITERIA
+    last = first + n - 1
+    rows = []
+    for i in range(n):
+        r = first + i
+        rows.append(r)
+        rec = grid.iloc[i] if i < len(grid) else None
+        sheet.set(r, 1, None if rec is None else rec["criterion"], style="input_text")
+        sheet.set(r, 2, None if rec is None else rec["weight"], style="input_dec")
+        sheet.set(r, 3, None if rec is None else ("oui" if rec["eliminatory"] else "non"), style="input_text")
+        minimum = None if rec is None or rec["min_rating"] is None or pd.isna(rec["min_rating"]) else rec["min_rating"]
+        sheet.set(r, 4, minimum, style="input_dec")
+        sheet.set(r, 5, formula=f'IF(OR(N(B{r})=0,SUM($B${first}:$B${last})=0),"",B{r}/SUM($B${first}:$B${last}))',
+                  style="pct")
+        sheet.set(r, 6, None if rec is None else rec.get("description"), style="input_text")
+    total = last + 1
+    sheet.set(total, 1, "Total des poids", style="total_text")
+    sheet.set(total, 2, formula=f"SUM(B{first}:B{last})", style="total_int")
+    sheet.set(total, 5, formula=f"SUM(E{first}:E{last})", style="total_pct")
+    sheet.row(header, 8, ["Barème et décision", "Valeur"], style="header")
+    names, cells = {}, {}
+    for i, (key, name, label) in enumerate(_SCALE_ROWS):
+        r = first + i
+        sheet.set(r, 8, label, style="label")
+        value = getattr(scale, key)
+        sheet.set(r, 9, value, style="input_int" if key == "positions" else "input_dec")
+        names[name] = f"{_Q['grid']}!$I${r}"
+        cells[key] = f"I{r}"
+    sheet.set(first + len(_SCALE_ROWS), 8, "Score sur le barème = score pondéré / note maximale × barème.", style="note")
+    sheet.validations += [
+        Validation(f"B{first}:B{last}", "decimal", "greaterThanOrEqual", "0", prompt="Poids du critère (coefficient)",
+                   error="Un poids positif est attendu."),
+        Validation(f"C{first}:C{last}", "list", None, '"oui,non"', prompt="Critère éliminatoire ?", error="oui ou non."),
+        Validation(f"D{first}:D{last}", "decimal", "between", _fmt(scale.low), _fmt(scale.high),
+                   prompt="Note en dessous de laquelle le candidat est éliminé", error="Une note de l'échelle est attendue."),
+        Validation(f"I{first}:I{first + 3}", "decimal", "greaterThanOrEqual", "0", prompt="Nombre positif",
+                   error="Un nombre positif est attendu."),
+        Validation(f"I{first + 4}", "whole", "greaterThanOrEqual", "1", prompt="Nombre de postes",
+                   error="Un entier d'au moins 1 est attendu."),
+    ]
+    note = total + 2
+    sheet.set(note, 1, "Rappels", style="label")
+    _notes(sheet, note + 1, [("Critères et questions en lien direct et nécessaire avec l'emploi (art. L1221-6) ; aucun "
+                              "critère discriminatoire (art. L1132-1) ; mêmes critères et même grille pour tous les "
+                              "candidats."),
+                             "Score = SOMMEPROD(poids ; notes) / SOMME(poids) ; un critère de poids nul ne compte pas."])
+    sheet.widths.update({"A": 36, "B": 9, "C": 12, "D": 14, "E": 10, "F": 70, "G": 3, "H": 32, "I": 10})
+    sheet.heights[header] = 30
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Grille d'entretien")
+    return sheet, {"rows": rows, "first": first, "last": last, "total": total, "scale": cells}, names
+
+
+def _fmt(value: float) -> str:
+    return f"{float(value):g}"
+
+
+def _candidates_sheet(names: list[str], ratings: np.ndarray, grid_rows: list[int], scale: Scale) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["candidates"], role="input", tab_color="70AD47")
+    sheet.title("Évaluations des candidats",
+                f"Une ligne par candidat, une note de {_fmt(scale.low)} à {_fmt(scale.high)} par critère (jaune). "
+                "Poids, critères éliminatoires et notes minimales viennent de « Grille ». Lignes libres en bas.")
+    g = _Q["grid"]
+    rating_cols = [2 + j for j in range(len(grid_rows))]
+    labels = [(4, "Critère"), (5, "Poids"), (6, "Éliminatoire"), (7, "Note minimale")]
+    for r, label in labels:
+        sheet.set(r, 1, label, style="header" if r == 4 else "total_text")
+    for j, gr in enumerate(grid_rows):
+        c = rating_cols[j]
+        L = col(c)
+        sheet.set(4, c, formula=f'IF({g}!$A${gr}="","",{g}!$A${gr})', style="header")
+        sheet.set(5, c, formula=f"N({g}!$B${gr})", style="dec")
+        sheet.set(6, c, formula=f'IF({g}!$C${gr}="oui","oui","non")', style="text")
+        sheet.set(7, c, formula=f'IF({L}$6="oui",N({g}!$D${gr}),"")', style="dec")
+    header = 8
+    sheet.set(header, 1, "Candidat", style="header")
+    for c in rating_cols:
+        sheet.set(header, c, formula=f"{col(c)}$4", style="header")
+    first = header + 1
+    n = len(names) + SPARE_CANDIDATES
+    rows = []
+    for i in range(n):
+        r = first + i
+        rows.append(r)
+        sheet.set(r, 1, names[i] if i < len(names) else None, style="input_text")
+        for j, c in enumerate(rating_cols):
+            value = None
+            if i < len(names) and j < ratings.shape[1] and not np.isnan(ratings[i, j]):
+                value = float(ratings[i, j])
+            sheet.set(r, c, value, style="input_dec")
+    last = first + n - 1
+    last_col = col(rating_cols[-1])
+    area = f"B{first}:{last_col}{last}"
+    sheet.validations.append(Validation(area, "decimal", "between", _fmt(scale.low), _fmt(scale.high),
+                                        prompt=f"Note de {_fmt(scale.low)} à {_fmt(scale.high)}",
+                                        error=f"La note va de {_fmt(scale.low)} à {_fmt(scale.high)}."))
+    sheet.conditional_formats.append(ConditionalFormat(area, "expression", formula=[f'AND(B{first}<>"",B$6="oui",B{first}<B$7)'],
+                                                       look="bad"))
+    sheet.set(last + 2, 1, "En rouge : note inférieure au minimum d'un critère éliminatoire. Plusieurs évaluateurs : "
+                           "saisissez la moyenne de leurs notes.", style="note")
+    sheet.widths.update({"A": 24, **{col(c): 16 for c in rating_cols}})
+    sheet.heights[4] = 45
+    sheet.heights[header] = 45
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"4:{header}", header="Évaluations des candidats")
+    return sheet, {"rows": rows, "cols": rating_cols}
+
+
+_COMPARISON_HEADERS = {
+    "candidate": "Candidat", "rated": "Critères notés", "complete": "Évaluation complète",
+    "score": "Score pondéré", "score_scaled": None, "failed": "Critères éliminatoires non atteints",
+    "reasons": "Motif d'élimination", "eliminated": "Éliminé", "top_rating": "Note du critère principal (départage)",
+    "key": "Score retenu pour le classement", "rank": "Rang", "decision": "Décision proposée",
+}
+
+
+def _comparison_sheet(cand_rows: list[int], rating_cols: list[int]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["comparison"], tab_color="1F4E78")
+    p = _Q["profile"]
+    sheet.put("A1", formula=f'="Comparaison des candidats — "&{p}!$B$5', style="title")
+    sheet.set(2, 1, "Score = SOMMEPROD(poids ; notes) / SOMME(poids), ramené sur le barème ; classement des candidats "
+                    "complets et non éliminés (à égalité : note du critère de plus fort poids, puis ordre de saisie).",
+              style="subtitle")
+    header = 5
+    keys = list(_COMPARISON_HEADERS)
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    C = {k: col(j) for k, j in cols.items()}
+    m0 = len(keys) + 1  # first mirrored rating column
+    for k, j in cols.items():
+        if k == "score_scaled":
+            sheet.set(header, j, formula='="Score /"&Bareme', style="header")
+        else:
+            sheet.set(header, j, _COMPARISON_HEADERS[k], style="header")
+    cq = _Q["candidates"]
+    a, z = col(rating_cols[0]), col(rating_cols[-1])
+    W, E, M = (f"{cq}!${a}${r}:${z}${r}" for r in (5, 6, 7))
+    for j, c in enumerate(rating_cols):
+        sheet.set(header, m0 + j, formula=f"{cq}!{col(c)}$4", style="header")
+    first = header + 1
+    last = first + len(cand_rows) - 1
+    rows = []
+    for i, cr in enumerate(cand_rows):
+        r = first + i
+        rows.append(r)
+        R = f"{cq}!${a}${cr}:${z}${cr}"
+        x = {k: f"${C[k]}{r}" for k in keys}
+        blank = f'{x["candidate"]}=""'
+        reasons = "&".join(
+            f'IF(AND({cq}!{col(c)}$6="oui",{cq}!{col(c)}{cr}<>"",{cq}!{col(c)}{cr}<{cq}!{col(c)}$7),"; "&{cq}!{col(c)}$4,"")'
+            for c in rating_cols)
+        rng = lambda k: f"${C[k]}${first}:${C[k]}${last}"
+        above = lambda k, r=r: f"${C[k]}${header}:${C[k]}{r - 1}"
+        formulas = {
+            "candidate": f'IF({cq}!$A{cr}="","",{cq}!$A{cr})',
+            "rated": f'IF({blank},"",COUNT({R}))',
+            "complete": f'IF({blank},"",IF(AND(SUM({W})>0,SUMPRODUCT(({W}>0)*({R}=""))=0),"oui","non"))',
+            "score": f'IF({x["complete"]}<>"oui","",SUMPRODUCT({W},{R})/SUM({W}))',
+            "score_scaled": f'IF({x["score"]}="","",{x["score"]}/NoteMax*Bareme)',
+            "failed": f'IF({blank},"",SUMPRODUCT(({E}="oui")*({R}<>"")*({R}<{M})))',
+            "reasons": f'IF({blank},"",MID({reasons},3,1000))',
+            "eliminated": f'IF({blank},"",IF({x["failed"]}>0,"oui","non"))',
+            "top_rating": f'IF({x["key"]}="","",INDEX({R},MATCH(MAX({W}),{W},0)))',
+            "key": f'IF(OR({x["score_scaled"]}="",{x["eliminated"]}="oui"),"",ROUND({x["score_scaled"]},6))',
+            "rank": (f'IF({x["key"]}="","",RANK({x["key"]},{rng("key")})+COUNTIFS({rng("key")},{x["key"]},'
+                     f'{rng("top_rating")},">"&{x["top_rating"]})+COUNTIFS({above("key")},{x["key"]},'
+                     f'{above("top_rating")},{x["top_rating"]}))'),
+            "decision": (f'IF({blank},"",IF({x["eliminated"]}="oui","{core.DECISION_ELIMINATED}",'
+                         f'IF({x["complete"]}<>"oui","{core.DECISION_INCOMPLETE}",'
+                         f'IF({x["score_scaled"]}<SeuilRetenu,"{core.DECISION_REJECTED}",'
+                         f'IF({x["rank"]}<=Postes,"{core.DECISION_RETAINED}","{core.DECISION_WAITING}")))))'),
+        }
+        styles = {"candidate": "text", "rated": "int", "complete": "text", "score": "dec", "score_scaled": "dec",
+                  "failed": "int", "reasons": "text", "eliminated": "text", "top_rating": "dec", "key": "dec4",
+                  "rank": "int", "decision": "text"}
+        for k in keys:
+            sheet.set(r, cols[k], formula=formulas[k], style=styles[k])
+        for j, c in enumerate(rating_cols):
+            sheet.set(r, m0 + j, formula=f'IF({cq}!{col(c)}{cr}="","",{cq}!{col(c)}{cr})', style="dec")
+    # summary
+    s = last + 2
+    rng = lambda k: f"{C[k]}{first}:{C[k]}{last}"
+    summary = [
+        ("positions", "Postes à pourvoir", "Postes", "int"),
+        ("candidates", "Candidats", f'SUMPRODUCT(({rng("candidate")}<>"")*1)', "int"),
+        ("complete", "Évaluations complètes", f'COUNTIF({rng("complete")},"oui")', "int"),
+        ("eliminated", "Candidats éliminés", f'COUNTIF({rng("eliminated")},"oui")', "int"),
+        ("retained", "Candidats retenus", f'COUNTIF({rng("decision")},"{core.DECISION_RETAINED}")', "int"),
+        ("waiting", "Liste d'attente", f'COUNTIF({rng("decision")},"{core.DECISION_WAITING}")', "int"),
+        ("best", "Meilleur score (barème)", f'IF(COUNT({rng("key")})=0,"",MAX({rng("key")}))', "dec"),
+        ("first", "Candidat classé premier", f'IFERROR(INDEX({rng("candidate")},MATCH(1,{rng("rank")},0)),"")', "text"),
+    ]
+    sheet.set(s, 1, "Synthèse", style="label")
+    summary_rows = {}
+    for i, (key, label, formula, style) in enumerate(summary):
+        r = s + 1 + i
+        summary_rows[key] = r
+        sheet.set(r, 1, label, style="label")
+        sheet.set(r, 2, formula=formula, style=style)
+    # formats and chart
+    dec = rng("decision")
+    for text, look in ((core.DECISION_RETAINED, "good"), (core.DECISION_WAITING, "neutral"),
+                       (core.DECISION_REJECTED, "bad"), (core.DECISION_ELIMINATED, "bad")):
+        sheet.conditional_formats.append(ConditionalFormat(dec, "cell_is", "equal", [f'"{text}"'], look=look))
+    sheet.conditional_formats.append(ConditionalFormat(rng("eliminated"), "cell_is", "equal", ['"oui"'], look="bad"))
+    sheet.conditional_formats.append(ConditionalFormat(rng("score_scaled"), "data_bar", colors=("638EC6",)))
+    sheet.conditional_formats.append(ConditionalFormat(f"{col(m0)}{first}:{col(m0 + len(rating_cols) - 1)}{last}",
+                                                       "color_scale"))
+    q = _Q["comparison"]
+    sheet.charts.append(ChartSpec(
+        "bar", "Score des candidats sur le barème", f"D{s}",
+        [ChartSeries(f"{q}!${C['score_scaled']}${first}:${C['score_scaled']}${last}", "Score",
+                     categories=f"{q}!$A${first}:$A${last}")],
+        y_format="0.0", width_cm=16, height_cm=8))
+    widths = {"candidate": 24, "rated": 9, "complete": 11, "score": 10, "score_scaled": 10, "failed": 13, "reasons": 30,
+              "eliminated": 9, "top_rating": 12, "key": 13, "rank": 7, "decision": 16}
+    sheet.widths.update({C[k]: w for k, w in widths.items()})
+    sheet.widths.update({col(m0 + j): 13 for j in range(len(rating_cols))})
+    sheet.heights[header] = 45
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Comparaison des candidats")
+    return sheet, {"rows": rows, "cols": cols, "summary": summary_rows, "first": first, "last": last, "m0": m0}
+
+
+_ACTION_HEADERS = {"milestone": "Jalon", "action": "Action", "owner": "Responsable", "person": "Personne",
+                   "offset": "Décalage", "unit": "Unité", "date": "Date prévue", "status": "Statut", "follow": "Suivi"}
+_ONBOARDING_ROWS = [
+    ("first", "Candidat classé premier et retenu (Comparaison)"),
+    ("newcomer", "Nouveau collaborateur (si différent)"),
+    ("who", "Collaborateur"),
+    ("job", "Poste"),
+    ("hire_date", "Date d'arrivée (J1)"),
+    ("manager", "Manager"),
+    ("tutor", "Tuteur"),
+    ("trial_months", "Période d'essai (mois)"),
+    ("renewal_months", "Renouvellement (mois, 0 = aucun)"),
+    ("trial_end", "Fin de la période d'essai"),
+    ("renewal_end", "Fin après renouvellement"),
+]
+
+
+def _onboarding_sheet(onb: Onboarding, comp: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["onboarding"], tab_color="1F4E78")
+    sheet.title("Plan d'intégration",
+                "Date prévue = arrivée + décalage (jours, mois, ou jours depuis la fin de la période d'essai). "
+                "Cellules jaunes à saisir ; le bouton les conserve.")
+    cq = _Q["comparison"]
+    cc = comp["cols"]
+    rng = lambda k: f"{cq}!${col(cc[k])}${comp['first']}:${col(cc[k])}${comp['last']}"
+    cells = {}
+    rows = {}
+    for i, (key, label) in enumerate(_ONBOARDING_ROWS):
+        rows[key] = 4 + i
+        cells[key] = f"B{4 + i}"
+        sheet.set(4 + i, 1, label, style="label")
+    B = {k: f"$B${r}" for k, r in rows.items()}
+    match = f'MATCH(1,{rng("rank")},0)'
+    sheet.put(cells["first"], formula=(f'IFERROR(IF(INDEX({rng("decision")},{match})="{core.DECISION_RETAINED}",'
+                                       f'INDEX({rng("candidate")},{match}),""),"")'), style="text")
+    sheet.put(cells["newcomer"], onb.newcomer, style="input_text")
+    sheet.put(cells["who"], formula=f'IF({B["newcomer"]}<>"",{B["newcomer"]},IF({B["first"]}<>"",{B["first"]},"(à désigner)"))',
+              style="total_text")
+    sheet.put(cells["job"], formula=f'{_Q["profile"]}!$B$5&""', style="text")
+    sheet.put(cells["hire_date"], onb.hire_date, style="input_date")
+    sheet.put(cells["manager"], onb.manager, style="input_text")
+    sheet.put(cells["tutor"], onb.tutor, style="input_text")
+    sheet.put(cells["trial_months"], onb.trial_months, style="input_int")
+    sheet.put(cells["renewal_months"], onb.renewal_months, style="input_int")
+    def period_end(months: str) -> str:  # from date to date; the month's last day when that day does not exist
+        same = f'EDATE({B["hire_date"]},{months})'
+        return f'{same}-IF(DAY({same})<DAY({B["hire_date"]}),0,1)'
+
+    sheet.put(cells["trial_end"], formula=f'IF(OR({B["hire_date"]}="",N({B["trial_months"]})=0),"",'
+                                          f'{period_end(B["trial_months"])})', style="date")
+    sheet.put(cells["renewal_end"], formula=f'IF(OR({B["trial_end"]}="",N({B["renewal_months"]})=0),"",'
+                                            f'{period_end(B["trial_months"] + "+" + B["renewal_months"])})',
+              style="date")
+    sheet.set(rows["trial_months"], 3, "CDI : 2 mois (ouvriers, employés), 3 mois (agents de maîtrise, techniciens), "
+                                       "4 mois (cadres) au plus.", style="note")
+    sheet.set(rows["renewal_months"], 3, "Une fois, si un accord de branche étendu et le contrat le prévoient ; "
+                                         "total 4 / 6 / 8 mois au plus.", style="note")
+    header = rows["renewal_end"] + 2
+    keys = list(_ACTION_HEADERS)
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    C = {k: col(j) for k, j in cols.items()}
+    sheet.row(header, 1, list(_ACTION_HEADERS.values()), style="header")
+    actions = list(onb.actions or []) + [OnboardingAction(None, None, None, None, None, None) for _ in range(SPARE_ACTIONS)]
+    action_rows = []
+    for i, a in enumerate(actions):
+        r = header + 1 + i
+        action_rows.append(r)
+        x = {k: f"${C[k]}{r}" for k in keys}
+        sheet.set(r, cols["milestone"], a.milestone, style="input_text")
+        sheet.set(r, cols["action"], a.action, style="input_text")
+        sheet.set(r, cols["owner"], a.owner, style="input_text")
+        sheet.set(r, cols["person"], formula=(f'IF({x["owner"]}="Tuteur",{B["tutor"]}&"",IF({x["owner"]}="Manager",'
+                                              f'{B["manager"]}&"",IF({x["owner"]}="Collaborateur",{B["who"]}&"","")))'),
+                  style="text")
+        sheet.set(r, cols["offset"], a.offset, style="input_int")
+        sheet.set(r, cols["unit"], a.unit, style="input_text")
+        sheet.set(r, cols["date"], formula=(
+            f'IF(OR({B["hire_date"]}="",{x["offset"]}=""),"",IF({x["unit"]}="mois",EDATE({B["hire_date"]},{x["offset"]}),'
+            f'IF({x["unit"]}="fin d\'essai",IF({B["trial_end"]}="","",{B["trial_end"]}+{x["offset"]}),'
+            f'{B["hire_date"]}+{x["offset"]})))'), style="date")
+        sheet.set(r, cols["status"], a.status, style="input_text")
+        sheet.set(r, cols["follow"], formula=(
+            f'IF({x["date"]}="","",IF({x["status"]}="fait","{core.ACTION_DONE}",IF({x["date"]}<DateRef,'
+            f'"{core.ACTION_LATE}",IF({x["date"]}<=DateRef+7,"{core.ACTION_SOON}","{core.ACTION_FUTURE}"))))'),
+            style="text")
+    first, last = action_rows[0], action_rows[-1]
+    follow = f"{C['follow']}{first}:{C['follow']}{last}"
+    for text, look in ((core.ACTION_LATE, "bad"), (core.ACTION_SOON, "neutral"), (core.ACTION_DONE, "good")):
+        sheet.conditional_formats.append(ConditionalFormat(follow, "cell_is", "equal", [f'"{text}"'], look=look))
+    sheet.conditional_formats.append(ConditionalFormat(f"{C['status']}{first}:{C['status']}{last}", "cell_is", "equal",
+                                                       ['"fait"'], look="good"))
+    sheet.validations += [
+        Validation(cells["hire_date"], "date", "between", "1", "2958465", prompt="Date d'arrivée",
+                   error="Une date est attendue."),
+        Validation(cells["trial_months"], "whole", "between", "0", "8", prompt="Durée en mois",
+                   error="Une durée de 0 à 8 mois est attendue."),
+        Validation(cells["renewal_months"], "whole", "between", "0", "4", prompt="Durée en mois (0 = aucun)",
+                   error="Une durée de 0 à 4 mois est attendue."),
+        Validation(f"{C['owner']}{first}:{C['owner']}{last}", "list", None, '"' + ",".join(OWNERS) + '"',
+                   prompt="Responsable de l'action", error=", ".join(OWNERS) + "."),
+        Validation(f"{C['offset']}{first}:{C['offset']}{last}", "whole", "between", "-3650", "3650",
+                   prompt="Jours (ou mois) avant (−) ou après (+) la référence", error="Un nombre entier est attendu."),
+        Validation(f"{C['unit']}{first}:{C['unit']}{last}", "list", None, '"' + ",".join(UNITS) + '"',
+                   prompt="jours ou mois après l'arrivée, ou jours depuis la fin de l'essai",
+                   error="jours, mois ou fin d'essai."),
+        Validation(f"{C['status']}{first}:{C['status']}{last}", "list", None, '"' + ",".join(STEP_STATUSES) + '"',
+                   prompt="Statut de l'action", error="à faire, en cours ou fait."),
+    ]
+    note = last + 2
+    sheet.set(note, 1, "Rappels légaux", style="label")
+    _notes(sheet, note + 1, _LEGAL_ONBOARDING)
+    sheet.widths.update({"A": 44, "B": 70, "C": 18, "D": 20, "E": 10, "F": 11, "G": 12, "H": 10, "I": 13})
+    sheet.freeze = "B4"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Plan d'intégration")
+    return sheet, {"cells": cells, "rows": action_rows, "cols": cols}
+
+
+# ------------------------------------------------------------------------------------------------
+# the book
+# ------------------------------------------------------------------------------------------------
+
+def _default_steps(start: dt.date) -> list[Step]:
+    steps, day = [], start
+    for i, (name, content, owner, days) in enumerate(DEFAULT_STEPS):
+        if i == len(DEFAULT_STEPS) - 1:  # arrival on the Monday after the candidate's notice
+            day = _first_monday_after(day + dt.timedelta(days=NOTICE_DAYS))
+        steps.append(Step(name, content, owner, day, days, "à faire"))
+        day = day + dt.timedelta(days=days)
+    return steps
+
+
+def _default_skills(skills: pd.DataFrame | None) -> list[SkillNeed]:
+    if skills is None or len(skills) == 0:
+        return [SkillNeed(name, kind, level, None) for name, kind, level in DEFAULT_SKILLS]
+    out = []
+    for name, rows in skills.groupby(skills["skill"].astype(str), sort=False):
+        required = pd.to_numeric(rows["required"], errors="coerce").dropna()
+        current = pd.to_numeric(rows["current"], errors="coerce").dropna()
+        level = int(required.mode().max()) if len(required) else None
+        mean = round(float(current.mean()), 1) if len(current) else None
+        kind = _SKILL_KIND.get(name.lower(), "savoir-faire")
+        out.append(SkillNeed(name, kind, level, mean))
+    return out
+
+
+def _sales_needs(sales: pd.DataFrame | None, by: str | None, groups: list[str]) -> dict[str, GroupNeed]:
+    """Customers served in the last year of sales and revenue growth on the year before, per region."""
+    if sales is None or len(sales) == 0 or by != "region" or "region" not in sales.columns:
+        return {}
+    dates = pd.to_datetime(sales["date"], errors="coerce")
+    last = int(dates.dt.year.max())
+    revenue = sales["revenue"] if "revenue" in sales.columns else sales["quantity"] * sales["unit_price"]
+    frame = pd.DataFrame({"region": sales["region"].map(_text), "customer": sales["customer"].map(_text),
+                          "year": dates.dt.year, "revenue": pd.to_numeric(revenue, errors="coerce")})
+    out = {}
+    for group in groups:
+        rows = frame[frame["region"] == group]
+        now = rows[rows["year"] == last]
+        before = rows.loc[rows["year"] == last - 1, "revenue"].sum()
+        growth = round(float(now["revenue"].sum() / before - 1), 2) if before > 0 else 0.0
+        out[group] = GroupNeed(customers=int(now["customer"].nunique()), growth=growth)
+    return out
+
+
+def build_recruitment(candidates: pd.DataFrame | None = None, grid: pd.DataFrame | None = None,
+                      reps: pd.DataFrame | None = None, *, year: int | None = None,
+                      start_date: dt.date | str | None = None, reference_date: dt.date | str | None = None,
+                      sales: pd.DataFrame | None = None, skills: pd.DataFrame | None = None,
+                      scale: Scale | None = None, capacity: Capacity | None = None,
+                      needs: Mapping[str, GroupNeed] | None = None, skill_needs: Sequence[SkillNeed] | None = None,
+                      steps: Sequence[Step] | None = None, onboarding: Onboarding | None = None,
+                      profile: Sequence[tuple[str, str]] | None = None) -> tuple[BookPlan, RecruitmentLayout]:
+    """Plan the recruitment workbook.
+
+    Parameters
+    ----------
+    candidates : DataFrame, optional
+        Ratings in long form (:func:`xlsales.io.read_candidates`): candidate, criterion, rating.
+        Several ratings of a candidate on a criterion are averaged. None: an empty grid to fill.
+    grid : DataFrame, optional
+        Interview grid (:func:`xlsales.io.read_interview_grid`): criterion, weight, eliminatory,
+        min_rating (and optionally description). Default: the criteria of ``candidates`` with
+        weight 1, or the grid of the reference when there are no candidates either.
+    reps : DataFrame, optional
+        The team (:func:`xlsales.io.read_reps`): rep, name, region, team, hire_date, end_date,
+        manager. Headcounts are grouped by region, else by team.
+    year : int, optional
+        Year of the default schedule (it starts on the first Monday of January); default: the
+        schedule starts on the Monday after ``start_date`` or after today.
+    start_date : date, optional
+        Start of the first step of the default schedule.
+    reference_date : date, optional
+        Fixed « today » (statuses, headcount); default: the formula ``TODAY()``.
+    sales : DataFrame, optional
+        Sales lines: pre-fill the customers to follow per region (customers served in the last
+        year) and the growth (revenue of that year over the year before − 1).
+    skills : DataFrame, optional
+        Skills matrix (:func:`xlsales.io.read_skills`): pre-fills the skills to look for with
+        the job's required level and the team's mean level.
+    scale, capacity, needs, skill_needs, steps, onboarding, profile : optional
+        What was typed in a previous version of the workbook (:func:`read_inputs`); defaults
+        otherwise. ``needs`` maps a region (or team) to its :class:`GroupNeed`.
+
+    Returns
+    -------
+    (BookPlan, RecruitmentLayout)
+
+    Raises
+    ------
+    ValueError
+        Criteria of the candidates missing from the grid, duplicated criteria, an empty grid.
+    """
+    grid_frame = _grid_frame(grid, candidates)
+    criteria = grid_frame["criterion"].tolist()
+    if candidates is not None and len(candidates):
+        for name in ("candidate", "criterion", "rating"):
+            if name not in candidates.columns:
+                raise ValueError(f"évaluations des candidats : colonne « {name} » manquante")
+        unknown = sorted({_text(c) for c in candidates["criterion"]} - set(criteria) - {""})
+        if unknown:
+            raise ValueError("critères notés absents de la grille d'entretien : " + ", ".join(unknown))
+        cand_names, ratings = core.ratings_matrix(candidates.assign(criterion=candidates["criterion"].map(_text)), criteria)
+    else:
+        cand_names, ratings = [], np.zeros((0, len(criteria)))
+    scale_given = scale is not None
+    scale = replace(_scale_for(ratings, scale))
+    reference = _date(reference_date)
+    today = reference or dt.date.today()
+    team = _reps_frame(reps)
+    by = _group_by(team)
+    groups = _groups(team, by, list(needs or {}))
+    group_needs = {g: GroupNeed() for g in groups}
+    group_needs.update(_sales_needs(sales, by, groups))
+    if needs is None:
+        keys = {g: ("" if g in (NO_GROUP, ALL) else g) for g in groups}
+        labels = [_text(v) for v in team[by]] if by else [""] * len(team)
+        present = core.headcount(labels, team["hire_date"], team["end_date"], today, list(dict.fromkeys(keys.values())))
+        for g in groups:
+            k = keys[g]
+            group_needs[g].departures = sum(1 for label, end in zip(labels, team["end_date"])
+                                            if label == k and end is not None and end > today)
+            if group_needs[g].customers is None:
+                group_needs[g].target = int(present[k]) or None
+    else:
+        group_needs.update(needs)
+    capacity = capacity or Capacity()
+    skill_items = list(skill_needs) if skill_needs is not None else _default_skills(skills)
+    if steps is None:
+        start = _date(start_date)
+        if start is None:
+            start = dt.date(int(year), 1, 1) if year else today + dt.timedelta(days=1)
+        steps = _default_steps(_first_monday_after(start))
+    steps = list(steps)
+    if onboarding is None:
+        hire = next((s.start for s in reversed(steps) if s.start), None)
+        manager = tutor = None
+        if len(team):
+            managers = [m for m in team["manager"] if _text(m)]
+            manager = pd.Series(managers).mode().iat[0] if managers else None
+            seniors = team.dropna(subset=["hire_date"]).sort_values("hire_date", kind="stable")
+            seniors = seniors[[d is None or d > today for d in seniors["end_date"]]]
+            tutor = (seniors["name"].iat[0] or seniors["rep"].iat[0]) if len(seniors) else None
+        onboarding = Onboarding(None, hire, manager, tutor, 3, 0,
+                                [OnboardingAction(m, a, o, off, u, "à faire") for m, a, o, off, u in DEFAULT_ACTIONS])
+    if not scale_given:  # positions to fill: the recruitments that « Besoins » computes with these inputs
+        labels = [_text(v) for v in team[by]] if by else [""] * len(team)
+        keys = [("" if g in (NO_GROUP, ALL) else g) for g in groups]
+        current = core.headcount(labels, team["hire_date"], team["end_date"], today, list(dict.fromkeys(keys)))
+        gn = [group_needs[g] for g in groups]
+        plan = core.staffing_needs([n.customers for n in gn], [n.growth for n in gn], [n.visits for n in gn],
+                                   [n.visit_hours for n in gn], core.hours_per_rep(capacity.days, capacity.hours_per_day,
+                                                                                   capacity.field_share),
+                                   [current[k] for k in keys], [n.departures for n in gn], [n.target for n in gn])
+        scale.positions = max(1, int(plan["to_recruit"].sum()))
+    scale.positions = max(1, int(scale.positions or 1))
+
+    starts = [s.start for s in steps if s.start]
+    ends = [e for e in core.step_ends([s.start for s in steps], [s.days for s in steps]) if e]
+    span = ((max(ends) - min(starts)).days if starts and ends else 0)
+    weeks = max(12, span // 7 + 3)
+
+    book = BookPlan(title="Kit de recrutement")
+    needs_sheet, nd = _needs_sheet(groups, by, group_needs, capacity, skill_items)
+    profile_sheet = _profile_sheet(list(profile) if profile is not None else _profile_rows(team, groups, by))
+    steps_sheet, st, defined = _steps_sheet(steps, reference, weeks)
+    book.names.update(defined)
+    grid_sheet, gd, defined = _grid_sheet(grid_frame, scale)
+    book.names.update(defined)
+    cand_sheet, cd = _candidates_sheet(cand_names, ratings, gd["rows"], scale)
+    comparison, cp = _comparison_sheet(cd["rows"], cd["cols"])
+    onboarding_sheet, ob = _onboarding_sheet(onboarding, cp)
+    for sheet in (needs_sheet, profile_sheet, steps_sheet, grid_sheet, cand_sheet, comparison, onboarding_sheet,
+                  _team_sheet(team)):
+        book.add(sheet)
+    book.active = comparison.name
+    layout = RecruitmentLayout(
+        reference_date=reference, group_by=by, groups=groups, group_rows=nd["group_rows"], needs_total_row=nd["total"],
+        needs_cols=nd["cols"], capacity_cells=nd["capacity"], skill_rows=nd["skill_rows"], skill_cols=nd["skill_cols"],
+        step_rows=st["rows"], step_cols=st["cols"], week_row=st["header"], first_week_col=st["w0"], weeks=weeks,
+        steps_total_row=st["total"], criteria=criteria, grid_rows=gd["rows"], scale_cells=gd["scale"],
+        candidates=cand_names, candidate_rows=cd["rows"], rating_cols=cd["cols"],
+        comparison_rows=cp["rows"], comparison_cols=cp["cols"], summary_rows=cp["summary"],
+        onboarding_cells=ob["cells"], action_rows=ob["rows"], action_cols=ob["cols"], team_rows=max(len(team), 1),
+        grid=grid_frame, ratings=ratings, scale=scale, capacity=capacity, needs=group_needs, skills=skill_items,
+        steps=steps, onboarding=onboarding, team=team)
+    return book, layout
+
+
+# ------------------------------------------------------------------------------------------------
+# reading a workbook back (to rebuild it without losing what was typed)
+# ------------------------------------------------------------------------------------------------
+
+def _cell(ws, row: int, column: int) -> Any:
+    value = ws.cell(row, column).value
+    return None if value == "" else value
+
+
+def _max_row(ws) -> int:
+    return ws.max_row if hasattr(ws, "max_row") else len(ws.rows)
+
+
+def _rows(ws) -> list[list]:
+    if hasattr(ws, "rows") and isinstance(ws.rows, list):
+        return ws.rows
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _find(ws, column: int, predicate, start: int = 1) -> int | None:
+    for r in range(start, _max_row(ws) + 1):
+        if predicate(_text(_cell(ws, r, column))):
+            return r
+    return None
+
+
+def read_inputs(workbook) -> dict[str, Any]:
+    """What the user typed in a recruitment workbook (openpyxl, or a view of an open book's values).
+
+    Returns
+    -------
+    dict
+        The keyword arguments of :func:`build_recruitment`: ``candidates`` (long form),
+        ``grid``, ``reps``, ``scale``, ``capacity``, ``needs``, ``skill_needs``, ``steps``,
+        ``onboarding``, ``profile`` and ``reference_date`` (None when it is the TODAY() formula).
+    """
+    from .. import io as xio
+
+    # Grille
+    ws = workbook[SHEETS["grid"]]
+    total = _find(ws, 1, lambda t: t == "Total des poids", 5) or 5
+    grid_rows = []
+    for r in range(5, total):
+        grid_rows.append({"criterion": _text(_cell(ws, r, 1)), "weight": _num(_cell(ws, r, 2)),
+                          "eliminatory": _yes(_cell(ws, r, 3)), "min_rating": _num(_cell(ws, r, 4)),
+                          "description": _text(_cell(ws, r, 6)) or None})
+    grid = pd.DataFrame([g for g in grid_rows if g["criterion"]],
+                        columns=["criterion", "weight", "eliminatory", "min_rating", "description"])
+    values = {key: _num(_cell(ws, 5 + i, 9)) for i, (key, _, _) in enumerate(_SCALE_ROWS)}
+    default = Scale()
+    scale = Scale(**{k: (v if v is not None else getattr(default, k)) for k, v in values.items()})
+    scale.positions = int(scale.positions)
+
+    # Candidats: column 2 + j holds the criterion of the j-th row of the grid
+    ws = workbook[SHEETS["candidates"]]
+    end = _find(ws, 1, lambda t: t.startswith("En rouge"), 9) or (_max_row(ws) + 1)
+    records = []
+    for r in range(9, end):
+        name = _text(_cell(ws, r, 1))
+        if not name:
+            continue
+        for j, g in enumerate(grid_rows):
+            rating = _num(_cell(ws, r, 2 + j))
+            if g["criterion"] and rating is not None:
+                records.append({"candidate": name, "criterion": g["criterion"], "rating": rating})
+        if not any(rec["candidate"] == name for rec in records):
+            records.append({"candidate": name, "criterion": next((g["criterion"] for g in grid_rows if g["criterion"]), ""),
+                            "rating": np.nan})
+    candidates = pd.DataFrame(records, columns=["candidate", "criterion", "rating"])
+
+    # Besoins
+    ws = workbook[SHEETS["needs"]]
+    capacity = Capacity(*(_num(_cell(ws, r, 2)) if _num(_cell(ws, r, 2)) is not None else d
+                          for r, d in zip((5, 6, 7), (Capacity.days, Capacity.hours_per_day, Capacity.field_share))))
+    cols = {k: j for j, k in enumerate(_NEEDS_HEADERS, start=1)}
+    total = _find(ws, 1, lambda t: t == "Total", 12) or 12
+    needs = {}
+    for r in range(12, total):
+        group = _text(_cell(ws, r, 1))
+        if group:
+            needs[group] = GroupNeed(departures=_num(_cell(ws, r, cols["departures"])),
+                                     customers=_num(_cell(ws, r, cols["customers"])),
+                                     growth=_num(_cell(ws, r, cols["growth"])), visits=_num(_cell(ws, r, cols["visits"])),
+                                     visit_hours=_num(_cell(ws, r, cols["visit_hours"])),
+                                     target=_num(_cell(ws, r, cols["typed_target"])))
+    header = _find(ws, 1, lambda t: t == "Compétence", total) or total
+    note = _find(ws, 1, lambda t: t.startswith("Niveaux :"), header) or (_max_row(ws) + 1)
+    skill_needs = [SkillNeed(_text(_cell(ws, r, 1)), _text(_cell(ws, r, 2)) or None, _num(_cell(ws, r, 3)),
+                             _num(_cell(ws, r, 4))) for r in range(header + 1, note) if _text(_cell(ws, r, 1))]
+
+    # Étapes
+    ws = workbook[SHEETS["steps"]]
+    ref_value = _cell(ws, 3, 4)
+    reference = None if isinstance(ref_value, str) and ref_value.startswith("=") else _date(ref_value)
+    total = _find(ws, 2, lambda t: t.startswith("Durée totale"), 6) or 6
+    steps = [Step(_text(_cell(ws, r, 2)), _text(_cell(ws, r, 3)) or None, _text(_cell(ws, r, 4)) or None,
+                  _date(_cell(ws, r, 5)), _num(_cell(ws, r, 6)), _text(_cell(ws, r, 8)) or None) for r in range(6, total)]
+
+    # Profil de poste
+    ws = workbook[SHEETS["profile"]]
+    profile = [(_text(_cell(ws, r, 1)), _text(_cell(ws, r, 2))) for r in range(5, _max_row(ws) + 1)]
+    while profile and profile[-1] == ("", ""):
+        profile.pop()
+
+    # Intégration
+    ws = workbook[SHEETS["onboarding"]]
+    at = {key: 4 + i for i, (key, _) in enumerate(_ONBOARDING_ROWS)}
+    head = at["renewal_end"] + 2
+    stop = _find(ws, 1, lambda t: t == "Rappels légaux", head) or (_max_row(ws) + 1)
+    actions = []
+    for r in range(head + 1, stop):
+        a = OnboardingAction(_text(_cell(ws, r, 1)) or None, _text(_cell(ws, r, 2)) or None,
+                             _text(_cell(ws, r, 3)) or None, _num(_cell(ws, r, 5)), _text(_cell(ws, r, 6)) or None,
+                             _text(_cell(ws, r, 8)) or None)
+        if a.milestone or a.action or a.offset is not None:
+            actions.append(a)
+    onboarding = Onboarding(_text(_cell(ws, at["newcomer"], 2)) or None, _date(_cell(ws, at["hire_date"], 2)),
+                            _text(_cell(ws, at["manager"], 2)) or None, _text(_cell(ws, at["tutor"], 2)) or None,
+                            _num(_cell(ws, at["trial_months"], 2)), _num(_cell(ws, at["renewal_months"], 2)), actions)
+
+    # Équipe
+    rows = [list(r) for r in _rows(workbook[SHEETS["team"]]) if any(v not in (None, "") for v in r)]
+    reps = xio.read_rows(rows, xio.REPS, source="classeur", sheet=SHEETS["team"]) if len(rows) > 1 else None
+    return {"candidates": candidates, "grid": grid, "reps": reps, "scale": scale, "capacity": capacity, "needs": needs,
+            "skill_needs": skill_needs, "steps": steps, "onboarding": onboarding, "profile": profile,
+            "reference_date": reference}
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(candidates: pd.DataFrame | None, grid: pd.DataFrame | None = None,
+                    reps: pd.DataFrame | None = None) -> BookPlan:
+    """The recruitment workbook from the files of the CLI (``xlsales recruitment CANDIDATES -o OUT``).
+
+    Parameters
+    ----------
+    candidates : DataFrame or None
+        Ratings (:func:`xlsales.io.read_candidates`); None gives an empty grid to fill.
+    grid : DataFrame, optional
+        Interview grid (:func:`xlsales.io.read_interview_grid`); default: the criteria of the
+        candidates with weight 1 (or the reference grid without candidates).
+    reps : DataFrame, optional
+        The team (:func:`xlsales.io.read_reps`) for the headcount per region.
+
+    Raises
+    ------
+    ValueError
+        A criterion rated but missing from the grid, duplicated criteria.
+    """
+    return build_recruitment(candidates, grid, reps)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The recruitment kit of the sample company: its candidates, grid and team; customers and growth
+    per region from its sales; skills from its skills matrix; schedule from January of the year after
+    its sales history."""
+    year = int(pd.to_datetime(company.sales["date"]).dt.year.max()) + 1
+    return build_recruitment(company.candidates, company.interview_grid, company.reps, year=year, sales=company.sales,
+                             skills=company.skills)[0]
+
+
+class _Cell:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _ValuesSheet:
+    """An openpyxl-like read-only view of a sheet's values (for :func:`read_inputs` on an open book)."""
+
+    def __init__(self, rows: list[list]):
+        self.rows = [list(r) for r in rows]
+
+    def cell(self, row: int, column: int) -> _Cell:
+        try:
+            value = self.rows[row - 1][column - 1]
+        except IndexError:
+            value = None
+        return _Cell(value)
+
+
+def _open_book_view(book) -> dict[str, _ValuesSheet]:
+    from .live import sheet_rows
+
+    return {sheet.name: _ValuesSheet(sheet_rows(book, sheet.name)) for sheet in book.sheets}
+
+
+def _structure_changed(view, layout: RecruitmentLayout) -> set[str]:
+    """Input sheets whose rows no longer match what the button would build (criteria or candidates added)."""
+    changed = set()
+    ws = view[SHEETS["grid"]]
+    total = _find(ws, 1, lambda t: t == "Total des poids", 5) or 5
+    present = [_text(_cell(ws, r, 1)) for r in range(5, total)]
+    if present != layout.criteria + [""] * SPARE_CRITERIA:
+        changed |= {SHEETS["grid"], SHEETS["candidates"]}
+    ws = view[SHEETS["candidates"]]
+    end = _find(ws, 1, lambda t: t.startswith("En rouge"), 9) or (_max_row(ws) + 1)
+    names = [_text(_cell(ws, r, 1)) for r in range(9, end - 1)]
+    typed = list(names)
+    while typed and typed[-1] == "":
+        typed.pop()
+    if typed != layout.candidates or len(names) != len(layout.candidates) + SPARE_CANDIDATES:
+        changed.add(SHEETS["candidates"])
+    return changed
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open recruitment workbook (template button, xlwings Lite).
+
+    Everything typed is read first — the grid, the ratings, the team, and the yellow cells of
+    « Besoins » and « Intégration » — and written back into the rebuilt sheets. « Grille » and
+    « Candidats » are rebuilt (with every value kept) only when criteria or candidates were added
+    in their free rows, so that new free rows appear; « Profil de poste », « Étapes » and
+    « Équipe » are never rewritten.
+    """
+    from ..sheets.render_xlwings import render_book_live
+    from .live import refresh_outputs
+
+    view = _open_book_view(book)
+    inputs = read_inputs(view)
+    if inputs["reference_date"] == dt.date.today():
+        inputs["reference_date"] = None  # the cell holds =TODAY(): keep the formula
+    plan, layout = build_recruitment(**inputs)
+    changed = _structure_changed(view, layout)
+    if changed:
+        if SHEETS["grid"] in changed:
+            for name in ("NoteMin", "NoteMax", "Bareme", "SeuilRetenu", "Postes"):
+                # a runtime without this part of the names API: the renderer re-adds what is missing
+                with contextlib.suppress(Exception):
+                    book.names[name].delete()
+        render_book_live(plan, book, only=changed)
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.macros.training_plan': (
+        False,
+        r'''"""Plan de développement des compétences: skills matrix + training catalogue → a workbook of live formulas.
+
+Sheets
+------
+* « Compétences » (input): rep × skill grid of current levels (0–4), a row of required levels
+  (the job's reference) and a grid of required levels specific to a rep (empty = the reference).
+* « Écarts »: heat map of the gaps max(0, required − current), totals per rep and per skill,
+  number of priority gaps (≥ the « Paramètres » threshold).
+* « Catalogue » (input): the training catalogue as the Excel Table ``Catalogue``.
+* « Besoins et actions »: one row per (rep, skill) with a gap when the workbook was built; the
+  action proposed (INDEX/MATCH on the skill, mandatory actions first), its duration, cost, mode,
+  provider, priority and funding (CPF / OPCO / entreprise) and the cost of the time in training.
+* « Calendrier »: Gantt chart actions × ISO weeks made of conditional formats; the start dates are
+  typed in (yellow column), a marker shows the reference date (today).
+* « Budget »: per rep, per action and in total, funded by CPF / OPCO / company, time cost, charts.
+* « Entretiens »: hire date, birth date and last professional interview typed in; next due dates
+  and statuses under the 2014–2025 regime and under the law of 24 October 2025.
+* « Paramètres » (input): every rule parameter, as defined names used by the formulas.
+
+The rules are those of :mod:`xlsales.core.training` (the tests compare every computed cell with
+it). Lists of reps, skills and needs are taken from the data when the workbook is built; the
+levels, the catalogue, the dates and the parameters are live inputs. Rebuilding keeps what was
+typed in the Calendrier and Entretiens sheets when :func:`read_inputs` feeds it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core import training as core
+from ..core.training import TrainingParams
+from ..sheets.formulas import column, safe_ratio, this_row
+from ..sheets.plan import (
+    BookPlan,
+    ChartSeries,
+    ChartSpec,
+    ConditionalFormat,
+    Formula,
+    PrintSetup,
+    SheetPlan,
+    TableSpec,
+    Validation,
+    col,
+    quote_sheet,
+    ref,
+)
+
+__all__ = [
+    "CATALOGUE_HEADERS",
+    "CATALOGUE_TABLE",
+    "NEED_HEADERS",
+    "PARAMETERS",
+    "SHEETS",
+    "TrainingLayout",
+    "build_training_plan",
+    "read_inputs",
+]
+
+SHEETS = {
+    "skills": "Compétences", "gaps": "Écarts", "catalogue": "Catalogue", "needs": "Besoins et actions",
+    "calendar": "Calendrier", "budget": "Budget", "interviews": "Entretiens", "params": "Paramètres",
+}
+CATALOGUE_TABLE = "Catalogue"
+CATALOGUE_HEADERS = {
+    "action": "Action", "skill": "Compétence", "duration_hours": "Durée (h)", "cost": "Coût HT",
+    "provider": "Organisme", "mode": "Modalité", "mandatory": "Obligatoire", "cpf": "Éligible CPF",
+}
+KEY_HEADER = "Clé"
+MODES = ("présentiel", "distanciel", "AFEST", "mixte")
+
+#: columns of « Besoins et actions », in order (A, B, …)
+NEED_HEADERS = {
+    "rep": "Commercial", "skill": "Compétence", "current": "Niveau actuel", "required": "Niveau requis",
+    "gap": "Écart", "priority": "Priorité", "catalogue_row": "N° catalogue", "action": "Action proposée",
+    "mode": "Modalité", "provider": "Organisme", "hours": "Durée (h)", "cost": "Coût pédagogique HT",
+    "mandatory": "Obligatoire", "cpf_eligible": "Éligible CPF", "funding": "Financement", "cpf": "CPF",
+    "opco": "OPCO", "company": "Entreprise", "time_cost": "Coût du temps de formation", "total_cost": "Coût total",
+}
+_NEED_STYLES = {
+    "rep": "text", "skill": "text", "current": "int", "required": "int", "gap": "int", "priority": "text",
+    "catalogue_row": "int", "action": "text", "mode": "text", "provider": "text", "hours": "dec", "cost": "eur",
+    "mandatory": "text", "cpf_eligible": "text", "funding": "text", "cpf": "eur", "opco": "eur", "company": "eur",
+    "time_cost": "eur", "total_cost": "eur",
+}
+_MONEY = ["hours", "cost", "cpf", "opco", "company", "time_cost", "total_cost"]
+
+#: « Paramètres »: (TrainingParams field or special key, defined name, label, style, validation, note)
+PARAMETERS: list[tuple[str | None, str, str, str, tuple | None, str]] = [
+    (None, "", "Plan de formation", "", None, ""),
+    ("year", "AnneePlan", "Année du plan", "input_int", ("whole", "between", "2000", "2100"),
+     "Semaines du calendrier (semaines ISO de l'année)."),
+    ("reference_date", "DateRef", "Date de référence (aujourd'hui)", "input_date", ("date", "between", "1", "2958465"),
+     "=AUJOURDHUI() par défaut ; saisissez une date pour figer les statuts des entretiens."),
+    ("priority_gap", "SeuilPriorite", "Écart prioritaire à partir de (niveaux)", "input_int",
+     ("whole", "between", "1", "4"), "Un écart au moins égal, ou une action obligatoire, donne la priorité « Haute »."),
+    ("hours_per_week", "HeuresSemaine", "Heures de formation par semaine (calendrier)", "input_dec",
+     ("decimal", "between", "0.5", "60"), "Durée en semaines = ARRONDI.SUP(heures / heures par semaine)."),
+    (None, "", "Financement", "", None, ""),
+    ("headcount", "Effectif", "Effectif de l'entreprise (salariés)", "input_int", ("whole", "greaterThanOrEqual", "0"),
+     "Détermine la prise en charge OPCO et l'abondement correctif."),
+    ("opco_headcount_limit", "SeuilOPCO", "L'OPCO finance le plan en dessous de (salariés)", "input_int",
+     ("whole", "greaterThanOrEqual", "0"), "Art. L6332-17 : plan de développement des compétences des entreprises de moins de 50 salariés."),
+    ("opco_share", "PartOPCO", "Part des coûts pédagogiques prise en charge par l'OPCO", "input_pct",
+     ("decimal", "between", "0", "1"), "Appliquée au coût non couvert par le CPF (exemple : critères de votre OPCO)."),
+    ("opco_hourly_cap", "PlafondOPCOHeure", "Plafond OPCO par heure de formation (0 = sans plafond)", "input_eur",
+     ("decimal", "greaterThanOrEqual", "0"), "Prise en charge OPCO ≤ plafond × durée."),
+    ("use_cpf", "UtiliserCPF", "Mobiliser le CPF des salariés (oui / non)", "input_text", ("list", None, '"oui,non"'),
+     "Actions éligibles et non obligatoires, avec l'accord du salarié (co-construction)."),
+    ("cpf_cap", "PlafondCPF", "Montant CPF mobilisable par salarié sur le plan", "input_eur",
+     ("decimal", "greaterThanOrEqual", "0"), "Droits acquis : 500 €/an, plafond 5 000 € (800 € / 8 000 € peu qualifiés)."),
+    ("hourly_cost", "CoutHoraire", "Coût horaire chargé du temps passé en formation", "input_eur",
+     ("decimal", "greaterThanOrEqual", "0"), "Temps de travail effectif, rémunération maintenue : à la charge de l'entreprise."),
+    (None, "", "Entretiens professionnels", "", None, ""),
+    ("planning_horizon_months", "Horizon", "« À planifier » si l'échéance tombe dans les (mois)", "input_int",
+     ("whole", "between", "0", "36"), "Au-delà : « à jour » ; échéance dépassée : « en retard »."),
+    ("old_period_months", "PeriodeAncien", "Régime 2014–2025 : périodicité de l'entretien (mois)", "input_int",
+     ("whole", "between", "1", "120"), "Tous les 2 ans (24 mois) depuis l'embauche puis le dernier entretien."),
+    ("old_inventory_months", "EDLAncien", "Régime 2014–2025 : état des lieux récapitulatif (mois d'ancienneté)",
+     "input_int", ("whole", "between", "1", "240"), "Tous les 6 ans d'ancienneté (72 mois)."),
+    ("corrective_amount", "Abondement", "Régime 2014–2025 : abondement correctif du CPF", "input_eur",
+     ("decimal", "greaterThanOrEqual", "0"), "3 000 € si, à l'état des lieux, les entretiens et une formation non obligatoire manquent."),
+    ("corrective_headcount", "SeuilAbondement", "Abondement correctif : entreprises d'au moins (salariés)", "input_int",
+     ("whole", "greaterThanOrEqual", "0"), "50 salariés."),
+    ("law_2025_date", "DateLoiParcours", "Loi n° 2025-989 : date d'application retenue", "input_date",
+     ("date", "between", "1", "2958465"),
+     "Loi du 24 oct. 2025 (JO du 25) ; accords à mettre en conformité avant le 1er oct. 2026 : date à ajuster."),
+    ("new_first_months", "PremierNouveau", "Loi 2025 : premier entretien après l'embauche (mois)", "input_int",
+     ("whole", "between", "1", "120"), "Dans l'année qui suit l'embauche."),
+    ("new_period_months", "PeriodeNouveau", "Loi 2025 : périodicité de l'entretien (mois)", "input_int",
+     ("whole", "between", "1", "48"), "Tous les 4 ans au plus (un accord peut prévoir moins)."),
+    ("new_inventory_months", "EDLNouveau", "Loi 2025 : état des lieux récapitulatif (mois d'ancienneté)", "input_int",
+     ("whole", "between", "1", "240"), "Tous les 8 ans (96 mois)."),
+    ("mid_career_age", "AgeMiCarriere", "Loi 2025 : âge de l'entretien de mi-carrière", "input_int",
+     ("whole", "between", "18", "70"), "Au plus tard le 31/12 de l'année de cet anniversaire (visite médicale de mi-carrière)."),
+    ("end_career_age", "AgeFinCarriere", "Loi 2025 : âge de l'entretien de fin de carrière", "input_int",
+     ("whole", "between", "18", "75"), "Avant cet anniversaire."),
+    ("end_career_window_months", "FenetreFinCarriere", "Loi 2025 : fenêtre de l'entretien de fin de carrière (mois)",
+     "input_int", ("whole", "between", "1", "120"), "Dans les 2 années (24 mois) qui précèdent."),
+]
+
+_NOTES_INTERVIEWS = [
+    ("Régime 2014–2025 (art. L6315-1 C. trav., loi du 5 mars 2014) : entretien professionnel tous les 2 ans à compter de "
+     "l'embauche ; tous les 6 ans, état des lieux récapitulatif ; dans les entreprises d'au moins 50 salariés, abondement "
+     "correctif de 3 000 € du CPF si le salarié n'a pas eu ses entretiens et au moins une formation non obligatoire."),
+    ("Loi n° 2025-989 du 24 octobre 2025 (« entretien de parcours professionnel ») : premier entretien dans l'année qui suit "
+     "l'embauche, puis tous les 4 ans ; état des lieux tous les 8 ans ; entretien de mi-carrière après la visite médicale de "
+     "mi-carrière (année des 45 ans) et entretien de fin de carrière dans les 2 années qui précèdent les 60 ans."),
+    ("Calcul : prochain entretien = dernier entretien + périodicité (sans entretien : embauche + délai du premier) ; état des "
+     "lieux = premier anniversaire de l'embauche multiple de la période postérieur au dernier entretien. Mi-carrière et fin "
+     "de carrière : dus à partir de la date d'application de la loi (Paramètres), sauf entretien déjà tenu dans la fenêtre."),
+    ("Statut : « en retard » si la prochaine échéance est passée, « à planifier » si elle tombe dans l'horizon (Paramètres), "
+     "« à jour » sinon. Textes à vérifier sur Légifrance (accords de branche ou d'entreprise possibles)."),
+]
+_NOTE_FUNDING = (
+    "Financement : CPF si l'action est éligible et non obligatoire (dans la limite du montant mobilisable par salarié, "
+    "lignes dans l'ordre), puis OPCO (entreprises de moins de 50 salariés : part × reste, plafond horaire), "
+    "le reste à l'entreprise ; le temps de formation (heures × coût horaire) est à la charge de l'entreprise."
+)
+
+
+@dataclass
+class TrainingLayout:
+    """Where things are, for the tests and for reading the workbook back."""
+
+    year: int
+    start_date: dt.date
+    reps: list[str]
+    skills: list[str]
+    actions: list[str]
+    needs: list[tuple[str, str]]
+    skill_cols: dict[str, int]  # same columns in Compétences and Écarts
+    required_row: int
+    current_rows: dict[str, int]
+    override_rows: dict[str, int]
+    gap_rows: dict[str, int]
+    gap_total_col: int
+    gap_priority_col: int
+    gap_total_row: int
+    gap_priority_row: int
+    need_first_row: int
+    need_total_row: int
+    need_cols: dict[str, int]
+    calendar_first_row: int
+    calendar_week_row: int
+    calendar_today_row: int
+    calendar_total_row: int
+    calendar_first_week_col: int
+    weeks: list[dt.date]
+    start_dates: list[dt.date | None]
+    budget_rep_rows: dict[str, int]
+    budget_rep_total_row: int
+    budget_action_rows: dict[str, int]
+    budget_action_total_row: int
+    budget_cols: dict[str, int]
+    funding_rows: dict[str, int]
+    interview_rows: dict[str, int]
+    interview_cols: dict[str, int]
+    params: dict[str, str] = field(default_factory=dict)  # TrainingParams field → Paramètres cell
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs
+# ------------------------------------------------------------------------------------------------
+
+def _ordered(values) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values if not pd.isna(v)))
+
+
+def _reference_levels(skills: pd.DataFrame, skill_names: list[str]) -> dict[str, float | None]:
+    """Job reference per skill: the most frequent required level (highest on a tie)."""
+    out = {}
+    for skill in skill_names:
+        levels = pd.to_numeric(skills.loc[skills["skill"] == skill, "required"], errors="coerce").dropna()
+        if levels.empty:
+            out[skill] = None
+            continue
+        counts = Counter(levels.astype(int).tolist())
+        best = max(counts.values())
+        out[skill] = max(level for level, n in counts.items() if n == best)
+    return out
+
+
+def _catalogue_frame(catalogue: pd.DataFrame) -> pd.DataFrame:
+    cat = catalogue.reset_index(drop=True).copy()
+    for name in CATALOGUE_HEADERS:
+        if name not in cat.columns:
+            cat[name] = None
+    cat["mandatory"] = np.where(core._yes(cat["mandatory"]), "oui", "non")
+    cat["cpf"] = np.where(core._yes(cat["cpf"]), "oui", "non")
+    return cat
+
+
+def _date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _first_monday_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=7 - day.weekday())
+
+
+# ------------------------------------------------------------------------------------------------
+# sheets
+# ------------------------------------------------------------------------------------------------
+
+def _params_sheet(values: dict[str, Any]) -> tuple[SheetPlan, dict[str, str], dict[str, str]]:
+    sheet = SheetPlan(SHEETS["params"], role="input", tab_color="70AD47")
+    sheet.title("Paramètres du plan de formation", "Cellules jaunes : à adapter à l'entreprise (noms définis utilisés par les formules).")
+    q = quote_sheet(sheet.name)
+    names, cells = {}, {}
+    r = 3
+    for key, name, label, style, validation, note in PARAMETERS:
+        if key is None:
+            r += 2 if r > 3 else 1
+            sheet.set(r, 1, label, style="header")
+            sheet.set(r, 2, "Valeur", style="header")
+            sheet.set(r, 3, "Règle / remarque", style="header")
+            continue
+        r += 1
+        sheet.set(r, 1, label, style="label")
+        value = values[key]
+        if key == "reference_date" and value is None:
+            sheet.set(r, 2, formula="TODAY()", style=style)
+        else:
+            sheet.set(r, 2, value, style=style)
+        sheet.set(r, 3, note, style="note")
+        names[name] = f"{q}!$B${r}"
+        cells[key] = f"B{r}"
+        if validation:
+            kind, operator, *formulas = validation
+            f1 = formulas[0] if formulas else None
+            f2 = formulas[1] if len(formulas) > 1 else None
+            sheet.validations.append(Validation(f"B{r}", kind, operator, f1, f2, prompt=label[:255],
+                                                error="Valeur hors des limites prévues."))
+    sheet.widths.update({"A": 62, "B": 14, "C": 100})
+    sheet.print_setup = PrintSetup(orientation="landscape")
+    return sheet, names, cells
+
+
+def _skills_sheet(reps, skill_names, skills: pd.DataFrame, reference: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["skills"], role="input", tab_color="70AD47")
+    sheet.title("Matrice des compétences",
+                "Niveaux 0 à 4 : 0 non acquis · 1 notions · 2 application guidée · 3 autonome · 4 expert (transmet). "
+                "Cellules jaunes à saisir.")
+    header_row, required_row = 4, 5
+    first = 6
+    skill_cols = {s: 2 + j for j, s in enumerate(skill_names)}
+    last_col = 1 + len(skill_names)
+    sheet.row(header_row, 1, ["Commercial"] + list(skill_names), style="header")
+    sheet.set(required_row, 1, "Niveau requis (référentiel du poste)", style="total_text")
+    for s, c in skill_cols.items():
+        sheet.set(required_row, c, reference[s], style="input_int")
+    current = {}
+    required = {}
+    for rec in skills.itertuples(index=False):
+        current[(str(rec.rep), str(rec.skill))] = rec.current
+        required[(str(rec.rep), str(rec.skill))] = rec.required
+    current_rows = {}
+    for i, rep in enumerate(reps):
+        r = first + i
+        current_rows[rep] = r
+        sheet.set(r, 1, rep, style="text")
+        for s, c in skill_cols.items():
+            v = current.get((rep, s))
+            sheet.set(r, c, None if v is None or pd.isna(v) else int(v), style="input_int")
+    last = first + len(reps) - 1
+    top = last + 2
+    sheet.set(top, 1, "Niveau requis propre à un commercial (laisser vide = référentiel du poste)", style="label")
+    sheet.row(top + 1, 1, ["Commercial"] + list(skill_names), style="header")
+    override_rows = {}
+    for i, rep in enumerate(reps):
+        r = top + 2 + i
+        override_rows[rep] = r
+        sheet.set(r, 1, rep, style="text")
+        for s, c in skill_cols.items():
+            v = required.get((rep, s))
+            own = None
+            if v is not None and not pd.isna(v) and (reference[s] is None or int(v) != reference[s]):
+                own = int(v)
+            sheet.set(r, c, own, style="input_int")
+    o_last = top + 1 + len(reps)
+    for rng in (f"B{required_row}:{col(last_col)}{last}", f"B{top + 2}:{col(last_col)}{o_last}"):
+        sheet.validations.append(Validation(rng, "whole", "between", "0", "4", prompt="Niveau de 0 à 4",
+                                            error="Le niveau est un entier de 0 à 4."))
+    sheet.widths.update({"A": 36, **{col(c): 14 for c in skill_cols.values()}})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header_row}:{required_row}",
+                                   header="Matrice des compétences")
+    return sheet, {"skill_cols": skill_cols, "required_row": required_row, "current_rows": current_rows,
+                   "override_rows": override_rows}
+
+
+def _required_expr(skill_col: int, rep: str, s: dict) -> str:
+    q = SHEETS["skills"]
+    own = ref(s["override_rows"][rep], skill_col, sheet=q)
+    reference = ref(s["required_row"], skill_col, sheet=q)
+    return f'IF({own}="",{reference},{own})'
+
+
+def _gaps_sheet(reps, skill_names, s: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["gaps"], tab_color="1F4E78")
+    sheet.title("Écarts de compétences (niveau requis − niveau actuel)",
+                "Écart = MAX(0 ; requis − actuel) : un niveau au-dessus du requis ne compense pas un autre écart. "
+                "Vide : niveau non évalué.")
+    header, first = 4, 5
+    n_skills = len(skill_names)
+    total_col, prio_col = 2 + n_skills, 3 + n_skills
+    sheet.row(header, 1, ["Commercial"] + list(skill_names) + ["Total des écarts", "Écarts prioritaires"], style="header")
+    rows = {}
+    for i, rep in enumerate(reps):
+        r = first + i
+        rows[rep] = r
+        sheet.set(r, 1, rep, style="text")
+        for skill in skill_names:
+            c = s["skill_cols"][skill]
+            current = ref(s["current_rows"][rep], c, sheet=SHEETS["skills"])
+            required = _required_expr(c, rep, s)
+            sheet.set(r, c, formula=f'IF(OR({current}="",{required}=""),"",MAX(0,{required}-{current}))', style="int")
+        grid = f"{col(2)}{r}:{col(1 + n_skills)}{r}"
+        sheet.set(r, total_col, formula=f"SUM({grid})", style="total_int")
+        sheet.set(r, prio_col, formula=f'COUNTIF({grid},">="&SeuilPriorite)', style="total_int")
+    last = first + len(reps) - 1
+    total_row, prio_row = last + 1, last + 2
+    sheet.set(total_row, 1, "Total des écarts", style="total_text")
+    sheet.set(prio_row, 1, "Écarts prioritaires (≥ seuil)", style="total_text")
+    for c in range(2, 2 + n_skills):
+        rng = f"{col(c)}{first}:{col(c)}{last}"
+        sheet.set(total_row, c, formula=f"SUM({rng})", style="total_int")
+        sheet.set(prio_row, c, formula=f'COUNTIF({rng},">="&SeuilPriorite)', style="total_int")
+    sheet.set(total_row, total_col, formula=f"SUM({col(total_col)}{first}:{col(total_col)}{last})", style="total_int")
+    sheet.set(prio_row, prio_col, formula=f"SUM({col(prio_col)}{first}:{col(prio_col)}{last})", style="total_int")
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"B{first}:{col(1 + n_skills)}{last}", "color_scale", colors=("63BE7B", "FFEB84", "F8696B")))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{col(prio_col)}{first}:{col(prio_col)}{last}", "cell_is", "greaterThan", ["0"], look="bad"))
+    sheet.widths.update({"A": 24, **{col(c): 14 for c in range(2, prio_col + 1)}})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}", header="Écarts de compétences")
+    return sheet, {"rows": rows, "total_col": total_col, "prio_col": prio_col, "total_row": total_row, "prio_row": prio_row}
+
+
+def _catalogue_sheet(cat: pd.DataFrame) -> SheetPlan:
+    sheet = SheetPlan(SHEETS["catalogue"], role="input", protect=False, freeze="A2", tab_color="70AD47")
+    headers = list(CATALOGUE_HEADERS.values()) + [KEY_HEADER]
+    sheet.row(1, 1, headers, style="header")
+    key = (f'={this_row(CATALOGUE_TABLE, CATALOGUE_HEADERS["skill"])}&"|"&'
+           f'IF({this_row(CATALOGUE_TABLE, CATALOGUE_HEADERS["mandatory"])}="oui",1,0)')
+    styles = {"duration_hours": "data_dec", "cost": "data_eur"}
+    n = max(len(cat), 1)
+    for i in range(n):
+        r = 2 + i
+        for j, name in enumerate(CATALOGUE_HEADERS, start=1):
+            value = cat[name].iat[i] if i < len(cat) else None
+            if value is not None and not isinstance(value, str) and pd.isna(value):
+                value = None
+            if name in ("duration_hours", "cost") and value is not None:
+                value = float(value)
+            elif value is not None:
+                value = str(value)
+            sheet.set(r, j, value, style=styles.get(name, "data_text"))
+        sheet.set(r, len(headers), formula=key, style="calc_text")
+    last_col = col(len(headers))
+    sheet.tables.append(TableSpec(CATALOGUE_TABLE, f"A1:{last_col}{n + 1}", calculated={KEY_HEADER: key}))
+    end = n + 300
+    sheet.validations += [
+        Validation(f"C2:C{end}", "decimal", "greaterThanOrEqual", "0", prompt="Durée de l'action en heures",
+                   error="Une durée positive (heures) est attendue."),
+        Validation(f"D2:D{end}", "decimal", "greaterThanOrEqual", "0", prompt="Coût pédagogique HT (€)",
+                   error="Un montant positif est attendu."),
+        Validation(f"F2:F{end}", "list", None, '"' + ",".join(MODES) + '"', prompt="Modalité",
+                   error="présentiel, distanciel, AFEST ou mixte."),
+        Validation(f"G2:H{end}", "list", None, '"oui,non"', prompt="oui ou non", error="oui ou non."),
+    ]
+    sheet.set(1, len(headers) + 2, "Une action par ligne ; ajoutez des lignes au bas du tableau. L'action proposée pour une "
+                                   "compétence est la première action obligatoire du catalogue, sinon la première action.",
+              style="note")
+    sheet.widths.update({"A": 46, "B": 26, "C": 10, "D": 12, "E": 28, "F": 12, "G": 11, "H": 11, "I": 28})
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows="1:1", header="Catalogue de formations")
+    return sheet
+
+
+def _need_formulas(r: int, header: int, C: dict[str, str], rep: str, skill: str, s: dict, g: dict) -> dict[str, str]:
+    """Formulas of one row of « Besoins et actions » (C: key → column letter)."""
+    sc = s["skill_cols"][skill]
+    current = ref(s["current_rows"][rep], sc, sheet=SHEETS["skills"])
+    required = _required_expr(sc, rep, s)
+    gap = ref(g["rows"][rep], sc, sheet=SHEETS["gaps"])
+    x = {k: f"{v}{r}" for k, v in C.items()}
+    idx = x["catalogue_row"]
+    cat = lambda h: column(CATALOGUE_TABLE, CATALOGUE_HEADERS[h])
+    key = column(CATALOGUE_TABLE, KEY_HEADER)
+    prev = lambda k: f"${C[k]}${header}:{C[k]}{r - 1}"
+    opco_base = f"PartOPCO*({x['cost']}-{x['cpf']})"
+    return {
+        "current": f'IF({current}="","",{current})',
+        "required": f'IF({required}="","",{required})',
+        "gap": gap,
+        "priority": (f'IF({x["gap"]}="","",IF({x["gap"]}<=0,"{core.PRIORITY_MET}",'
+                     f'IF(OR({x["gap"]}>=SeuilPriorite,{x["mandatory"]}="oui"),"{core.PRIORITY_HIGH}","{core.PRIORITY_NORMAL}")))'),
+        "catalogue_row": (f'IF(N({x["gap"]})<=0,0,IFERROR(MATCH({x["skill"]}&"|1",{key},0),'
+                          f'IFERROR(MATCH({x["skill"]}&"|0",{key},0),0)))'),
+        "action": f'IF({idx}=0,IF(N({x["gap"]})>0,"{core.NO_ACTION}",""),INDEX({cat("action")},{idx})&"")',
+        "mode": f'IF({idx}=0,"",INDEX({cat("mode")},{idx})&"")',
+        "provider": f'IF({idx}=0,"",INDEX({cat("provider")},{idx})&"")',
+        "hours": f'IF({idx}=0,0,N(INDEX({cat("duration_hours")},{idx})))',
+        "cost": f'IF({idx}=0,0,N(INDEX({cat("cost")},{idx})))',
+        "mandatory": f'IF({idx}=0,"",IF(INDEX({cat("mandatory")},{idx})="oui","oui","non"))',
+        "cpf_eligible": f'IF({idx}=0,"",IF(INDEX({cat("cpf")},{idx})="oui","oui","non"))',
+        "funding": (f'IF({idx}=0,"",IF({x["cost"]}=0,"{core.INTERNAL}",MID(IF({x["cpf"]}>0," + CPF","")'
+                    f'&IF({x["opco"]}>0," + OPCO","")&IF({x["company"]}>0," + Entreprise",""),4,60)))'),
+        "cpf": (f'IF(AND({x["cpf_eligible"]}="oui",{x["mandatory"]}<>"oui",UtiliserCPF="oui"),'
+                f'MAX(0,MIN({x["cost"]},PlafondCPF-SUMIF({prev("rep")},{x["rep"]},{prev("cpf")}))),0)'),
+        "opco": (f"IF(Effectif<SeuilOPCO,ROUND(IF(PlafondOPCOHeure>0,MIN({opco_base},PlafondOPCOHeure*{x['hours']}),"
+                 f"{opco_base}),2),0)"),
+        "company": f"ROUND({x['cost']}-{x['cpf']}-{x['opco']},2)",
+        "time_cost": f"ROUND({x['hours']}*CoutHoraire,2)",
+        "total_cost": f"{x['cost']}+{x['time_cost']}",
+    }
+
+
+def _needs_sheet(needs: list[tuple[str, str]], s: dict, g: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["needs"], tab_color="1F4E78")
+    sheet.title("Besoins de formation et actions proposées", _NOTE_FUNDING)
+    header, first = 4, 5
+    keys = list(NEED_HEADERS)
+    C = {k: col(j) for j, k in enumerate(keys, start=1)}
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    sheet.row(header, 1, list(NEED_HEADERS.values()), style="header")
+    for i, (rep, skill) in enumerate(needs):
+        r = first + i
+        formulas = _need_formulas(r, header, C, rep, skill, s, g)
+        sheet.set(r, 1, rep, style="text")
+        sheet.set(r, 2, skill, style="text")
+        for k in keys[2:]:
+            sheet.set(r, cols[k], formula=formulas[k], style=_NEED_STYLES[k])
+    last = first + max(len(needs), 1) - 1
+    total = last + 1
+    sheet.set(total, 1, "Total", style="total_text")
+    for k in _MONEY:
+        style = "total_eur" if k != "hours" else "total_int"
+        sheet.set(total, cols[k], formula=f"SUM({C[k]}{first}:{C[k]}{last})", style=style)
+    prio = f"{C['priority']}{first}:{C['priority']}{last}"
+    for text, look in ((core.PRIORITY_HIGH, "bad"), (core.PRIORITY_NORMAL, "neutral"), (core.PRIORITY_MET, "good")):
+        sheet.conditional_formats.append(ConditionalFormat(prio, "cell_is", "equal", [f'"{text}"'], look=look))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{C['gap']}{first}:{C['gap']}{last}", "color_scale", colors=("63BE7B", "FFEB84", "F8696B")))
+    widths = {"rep": 20, "skill": 24, "current": 8, "required": 8, "gap": 7, "priority": 10, "catalogue_row": 8,
+              "action": 44, "mode": 11, "provider": 26, "hours": 8, "cost": 13, "mandatory": 10, "cpf_eligible": 9,
+              "funding": 24, "cpf": 11, "opco": 11, "company": 12, "time_cost": 13, "total_cost": 13}
+    sheet.widths.update({C[k]: w for k, w in widths.items()})
+    sheet.freeze = f"C{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{header}:{header}",
+                                   header="Besoins de formation et actions")
+    return sheet, {"first": first, "last": last, "total": total, "cols": cols, "C": C}
+
+
+def _calendar_sheet(needs: list[tuple[str, str]], n_info: dict, weeks: list[dt.date],
+                    starts: list[dt.date | None]) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["calendar"], tab_color="1F4E78")
+    sheet.title("Calendrier des actions de formation",
+                "Saisissez la date de début (colonne jaune) ; durée en semaines = ARRONDI.SUP(heures / heures par semaine). "
+                "▼ : semaine de la date de référence.")
+    today_row, header, week_row, first = 3, 4, 5, 6
+    fixed = ["Commercial", "Action", "Priorité", "Durée (h)", "Début", "Semaines", "Fin"]
+    w0 = len(fixed) + 1  # first week column
+    sheet.row(header, 1, fixed, style="header")
+    for j in range(1, len(fixed) + 1):
+        sheet.set(week_row, j, None, style="header")
+    nq = quote_sheet(SHEETS["needs"])
+    NC = n_info["C"]
+    for k in range(len(weeks)):
+        c = w0 + k
+        L = col(c)
+        sheet.set(header, c, f"S{k + 1}", style="header")
+        sheet.set(week_row, c, formula=f"DATE(AnneePlan,1,4)-WEEKDAY(DATE(AnneePlan,1,4),3)+{7 * k}", style="daymonth")
+        sheet.set(today_row, c, formula=f'IF(AND(DateRef>={L}${week_row},DateRef<{L}${week_row}+7),"▼","")')
+    last_week_col = w0 + len(weeks) - 1
+    for i in range(len(needs)):
+        r = first + i
+        nr = n_info["first"] + i
+        sheet.set(r, 1, formula=f"{nq}!{NC['rep']}{nr}", style="text")
+        sheet.set(r, 2, formula=f"{nq}!{NC['action']}{nr}", style="text")
+        sheet.set(r, 3, formula=f"{nq}!{NC['priority']}{nr}", style="text")
+        sheet.set(r, 4, formula=f"{nq}!{NC['hours']}{nr}", style="dec")
+        sheet.set(r, 5, starts[i], style="input_date")
+        sheet.set(r, 6, formula=f"IF(D{r}>0,ROUNDUP(D{r}/HeuresSemaine,0),0)", style="int")
+        sheet.set(r, 7, formula=f'IF(E{r}="","",E{r}+7*F{r})', style="date")
+        for k in range(len(weeks)):
+            L = col(w0 + k)
+            sheet.set(r, w0 + k, formula=f'IF(AND($E{r}<>"",$E{r}<{L}${week_row}+7,$G{r}>{L}${week_row}),1,0)',
+                      style="gantt")
+    last = first + max(len(needs), 1) - 1
+    total = last + 1
+    sheet.set(total, 1, "Actions en cours", style="total_text")
+    for k in range(len(weeks)):
+        L = col(w0 + k)
+        sheet.set(total, w0 + k, formula=f"SUM({L}{first}:{L}{last})", style="total_int")
+    grid = f"{col(w0)}{first}:{col(last_week_col)}{last}"
+    g0 = f"{col(w0)}{first}"
+    sheet.conditional_formats += [
+        ConditionalFormat(grid, "expression", formula=[f'AND({g0}=1,$C{first}="{core.PRIORITY_HIGH}")'], look="bad"),
+        ConditionalFormat(grid, "expression", formula=[f"{g0}=1"], look="good"),
+        ConditionalFormat(f"{col(w0)}{first}:{col(last_week_col)}{total}", "expression",
+                          formula=[f"AND(DateRef>={col(w0)}${week_row},DateRef<{col(w0)}${week_row}+7)"], look="neutral"),
+    ]
+    sheet.validations.append(Validation(f"E{first}:E{last}", "date", "between", "1", "2958465",
+                                        prompt="Date de début de l'action", error="Une date est attendue."))
+    sheet.widths.update({"A": 18, "B": 40, "C": 9, "D": 8, "E": 11, "F": 8, "G": 11,
+                         **{col(c): 5.5 for c in range(w0, last_week_col + 1)}})
+    sheet.freeze = f"{col(w0)}{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", fit_width=2, title_rows=f"{header}:{week_row}",
+                                   header="Calendrier des formations")
+    return sheet, {"first": first, "week_row": week_row, "today_row": today_row, "total": total, "w0": w0}
+
+
+_BUDGET_HEADERS = {"key": None, "count": None, "hours": "Heures", "cost": "Coût pédagogique HT", "cpf": "CPF",
+                   "opco": "OPCO", "company": "Entreprise", "time_cost": "Coût du temps de formation",
+                   "total_cost": "Coût total", "company_total": "Reste à charge entreprise (avec temps)"}
+
+
+def _budget_sheet(reps: list[str], actions: list[str], n_info: dict) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["budget"], tab_color="1F4E78")
+    sheet.title("Budget du plan de formation", _NOTE_FUNDING)
+    nq = quote_sheet(SHEETS["needs"])
+    NC, first_n, last_n = n_info["C"], n_info["first"], n_info["last"]
+    rng = lambda k: f"{nq}!${NC[k]}${first_n}:${NC[k]}${last_n}"
+    keys = list(_BUDGET_HEADERS)
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    styles = {"key": "text", "count": "int", "hours": "dec", "company_total": "eur"}
+    total_styles = {"key": "total_text", "count": "total_int", "hours": "total_int"}
+
+    def block(top: int, label: str, first_header: str, count_header: str, items: list[str], by: str):
+        sheet.set(top, 1, label, style="label")
+        heads = dict(_BUDGET_HEADERS, key=first_header, count=count_header)
+        sheet.row(top + 1, 1, [heads[k] for k in keys], style="header")
+        rows = {}
+        first = top + 2
+        for i, item in enumerate(items):
+            r = first + i
+            rows[item] = r
+            crit = f"{rng(by)},$A{r}"
+            sheet.set(r, 1, item, style="text")
+            sheet.set(r, cols["count"], formula=f'COUNTIFS({crit},{rng("catalogue_row")},">0")', style="int")
+            for k in ("hours", "cost", "cpf", "opco", "company", "time_cost", "total_cost"):
+                sheet.set(r, cols[k], formula=f"SUMIFS({rng(k)},{crit})", style=styles.get(k, "eur"))
+            sheet.set(r, cols["company_total"], formula=f"{col(cols['company'])}{r}+{col(cols['time_cost'])}{r}",
+                      style="eur")
+        last = first + max(len(items), 1) - 1
+        total = last + 1
+        sheet.set(total, 1, "Total", style="total_text")
+        for k in keys[1:]:
+            L = col(cols[k])
+            sheet.set(total, cols[k], formula=f"SUM({L}{first}:{L}{last})", style=total_styles.get(k, "total_eur"))
+        return rows, first, last, total
+
+    rep_rows, rep_first, rep_last, rep_total = block(4, "Par commercial", "Commercial", "Actions", reps, "rep")
+    top = rep_total + 2
+    action_rows, _, _, action_total = block(top, "Par action de formation", "Action", "Participants", actions, "action")
+    top = action_total + 2
+    sheet.set(top, 1, "Financement du plan", style="label")
+    sheet.row(top + 1, 1, ["Source", "Montant", "Part"], style="header")
+    sources = [("cpf", "CPF (compte personnel de formation)", rng("cpf")),
+               ("opco", "OPCO (plan des entreprises de moins de 50 salariés)", rng("opco")),
+               ("company", "Entreprise : coûts pédagogiques", rng("company")),
+               ("time_cost", "Entreprise : temps de formation", rng("time_cost"))]
+    funding_rows = {}
+    f_first = top + 2
+    f_total = f_first + len(sources)
+    for i, (key, label, source) in enumerate(sources):
+        r = f_first + i
+        funding_rows[key] = r
+        sheet.row(r, 1, [label, Formula(f"SUM({source})"), Formula(safe_ratio(f"B{r}", f"$B${f_total}"))],
+                  style=["text", "eur", "pct"])
+    funding_rows["total"] = f_total
+    sheet.row(f_total, 1, ["Total (coût complet du plan)", Formula(f"SUM(B{f_first}:B{f_total - 1})"),
+                           Formula(safe_ratio(f"B{f_total}", f"$B${f_total}"))], style=["total_text", "total_eur", "total_pct"])
+    q = quote_sheet(sheet.name)
+    cats = f"{q}!$A${rep_first}:$A${rep_last}"
+    series = [ChartSeries(f"{q}!${col(cols[k])}${rep_first}:${col(cols[k])}${rep_last}", _BUDGET_HEADERS[k],
+                          categories=cats) for k in ("cpf", "opco", "company", "time_cost")]
+    sheet.charts.append(ChartSpec("column", "Financement par commercial", "M4", series, y_format='#,##0 "€"',
+                                  width_cm=20, height_cm=9))
+    sheet.charts.append(ChartSpec("pie", "Qui finance le plan ?", "M24",
+                                  [ChartSeries(f"{q}!$B${f_first}:$B${f_total - 1}", "Montant",
+                                               categories=f"{q}!$A${f_first}:$A${f_total - 1}")],
+                                  width_cm=14, height_cm=9))
+    sheet.widths.update({"A": 46, "B": 13, "C": 10, "D": 14, "E": 12, "F": 12, "G": 12, "H": 14, "I": 13, "J": 16})
+    sheet.freeze = "B4"
+    sheet.print_setup = PrintSetup(orientation="landscape", header="Budget du plan de formation")
+    return sheet, {"rep_rows": rep_rows, "rep_total": rep_total, "action_rows": action_rows,
+                   "action_total": action_total, "cols": cols, "funding_rows": funding_rows}
+
+
+_INTERVIEW_HEADERS = {
+    "rep": "Commercial", "hire": "Date d'embauche", "birth": "Date de naissance (facultatif)",
+    "last": "Dernier entretien professionnel",
+    "old_periodic": "Entretien périodique", "old_inventory": "État des lieux récapitulatif",
+    "old_next": "Prochaine échéance", "old_status": "Statut", "old_top_up": "Abondement correctif (risque)",
+    "new_periodic": "Entretien de parcours", "new_inventory": "État des lieux récapitulatif",
+    "new_mid": "Entretien de mi-carrière", "new_end": "Entretien de fin de carrière",
+    "new_next": "Prochaine échéance", "new_status": "Statut",
+}
+
+
+def _months(a: str, b: str) -> str:
+    """Complete months from a to b (DATEDIF(a, b, "m") written with YEAR/MONTH/DAY)."""
+    return f"(YEAR({b})-YEAR({a}))*12+MONTH({b})-MONTH({a})-IF(DAY({b})<DAY({a}),1,0)"
+
+
+def _interviews_sheet(people: pd.DataFrame) -> tuple[SheetPlan, dict]:
+    sheet = SheetPlan(SHEETS["interviews"], tab_color="1F4E78")
+    sheet.title("Entretiens professionnels : échéances",
+                "Saisissez les dates en jaune. Deux calendriers : régime 2014–2025 et loi du 24 octobre 2025 "
+                "(entretien de parcours professionnel) ; règles en bas de page.")
+    group, header, first = 4, 5, 6
+    keys = list(_INTERVIEW_HEADERS)
+    cols = {k: j for j, k in enumerate(keys, start=1)}
+    C = {k: col(j) for k, j in cols.items()}
+    sheet.row(header, 1, list(_INTERVIEW_HEADERS.values()), style="header")
+    sheet.set(group, cols["old_periodic"], "Régime 2014–2025 (entretien professionnel)", style="header")
+    sheet.set(group, cols["new_periodic"], "Loi n° 2025-989 du 24 octobre 2025 (entretien de parcours professionnel)",
+              style="header")
+    for k in ("old_inventory", "old_next", "old_status", "old_top_up", "new_inventory", "new_mid", "new_end", "new_next",
+              "new_status"):
+        sheet.set(group, cols[k], None, style="header")
+    sheet.merges += [f"{C['old_periodic']}{group}:{C['old_top_up']}{group}",
+                     f"{C['new_periodic']}{group}:{C['new_status']}{group}"]
+    rows = {}
+    for i, rec in enumerate(people.itertuples(index=False)):
+        r = first + i
+        rows[rec.rep] = r
+        x = {k: f"${C[k]}{r}" if k in ("hire", "birth", "last") else f"{C[k]}{r}" for k in keys}
+        hire, birth, last = x["hire"], x["birth"], x["last"]
+        anchor = f'IF({last}="",{hire},{last})'
+
+        def inventory(period: str, hire: str = hire, anchor: str = anchor) -> str:
+            return f'IF({hire}="","",EDATE({hire},{period}*(INT(MAX(0,{_months(hire, anchor)})/{period})+1)))'
+
+        def status(next_cell: str, hire: str = hire) -> str:
+            return (f'IF({hire}="","{core.STATUS_MISSING}",IF({next_cell}<DateRef,"{core.STATUS_LATE}",'
+                    f'IF({next_cell}<=EDATE(DateRef,Horizon),"{core.STATUS_TO_PLAN}","{core.STATUS_OK}")))')
+
+        mid_due = f"DATE(YEAR({birth})+AgeMiCarriere,12,31)"
+        mid_start = f"DATE(YEAR({birth})+AgeMiCarriere,1,1)"
+        end_due = f"EDATE({birth},12*AgeFinCarriere)"
+        end_start = f"EDATE({birth},12*AgeFinCarriere-FenetreFinCarriere)"
+        formulas = {
+            "old_periodic": f'IF({hire}="","",IF({last}="",EDATE({hire},PeriodeAncien),EDATE({last},PeriodeAncien)))',
+            "old_inventory": inventory("EDLAncien"),
+            "old_next": f'IF({hire}="","",MIN({x["old_periodic"]},{x["old_inventory"]}))',
+            "old_status": status(x["old_next"]),
+            "old_top_up": f'IF({hire}="","",IF(AND(Effectif>=SeuilAbondement,{x["old_inventory"]}<DateRef),Abondement,0))',
+            "new_periodic": f'IF({hire}="","",IF({last}="",EDATE({hire},PremierNouveau),EDATE({last},PeriodeNouveau)))',
+            "new_inventory": inventory("EDLNouveau"),
+            "new_mid": (f'IF(OR({hire}="",{birth}=""),"",IF(AND({mid_due}>=DateLoiParcours,{mid_due}>={hire},'
+                        f'OR({last}="",{last}<{mid_start})),{mid_due},""))'),
+            "new_end": (f'IF(OR({hire}="",{birth}=""),"",IF(AND({end_due}>=DateLoiParcours,{end_due}>={hire},'
+                        f'OR({last}="",{last}<{end_start})),{end_due},""))'),
+            "new_next": f'IF({hire}="","",MIN({x["new_periodic"]},{x["new_inventory"]},{x["new_mid"]},{x["new_end"]}))',
+            "new_status": status(x["new_next"]),
+        }
+        sheet.set(r, cols["rep"], rec.rep, style="text")
+        sheet.set(r, cols["hire"], _date(rec.hire_date), style="input_date")
+        sheet.set(r, cols["birth"], _date(rec.birth_date), style="input_date")
+        sheet.set(r, cols["last"], _date(rec.last_interview), style="input_date")
+        for k, f in formulas.items():
+            style = "text" if k.endswith("status") else ("eur" if k == "old_top_up" else "date")
+            sheet.set(r, cols[k], formula=f, style=style)
+    last_row = first + max(len(people), 1) - 1
+    for k in ("old_status", "new_status"):
+        rng = f"{C[k]}{first}:{C[k]}{last_row}"
+        for text, look in ((core.STATUS_LATE, "bad"), (core.STATUS_TO_PLAN, "neutral"), (core.STATUS_OK, "good")):
+            sheet.conditional_formats.append(ConditionalFormat(rng, "cell_is", "equal", [f'"{text}"'], look=look))
+    sheet.conditional_formats.append(ConditionalFormat(
+        f"{C['old_top_up']}{first}:{C['old_top_up']}{last_row}", "cell_is", "greaterThan", ["0"], look="bad"))
+    sheet.validations.append(Validation(f"{C['hire']}{first}:{C['last']}{last_row}", "date", "between", "1", "2958465",
+                                        prompt="Date (jj/mm/aaaa)", error="Une date est attendue."))
+    note_row = last_row + 2
+    sheet.set(note_row, 1, "Règles appliquées", style="label")
+    for i, text in enumerate(_NOTES_INTERVIEWS, start=1):
+        sheet.set(note_row + i, 1, text, style="note")
+    sheet.widths.update({"A": 20, "B": 12, "C": 13, "D": 13, **{col(c): 13 for c in range(5, len(keys) + 1)}})
+    sheet.freeze = f"B{first}"
+    sheet.print_setup = PrintSetup(orientation="landscape", title_rows=f"{group}:{header}",
+                                   header="Entretiens professionnels")
+    return sheet, {"rows": rows, "cols": cols}
+
+
+# ------------------------------------------------------------------------------------------------
+# the book
+# ------------------------------------------------------------------------------------------------
+
+def _people(skill_reps: list[str], reps: pd.DataFrame | None) -> pd.DataFrame:
+    """rep, hire_date, birth_date, last_interview for the Entretiens sheet (skills' reps first)."""
+    columns = ["rep", "hire_date", "birth_date", "last_interview"]
+    if reps is None or len(reps) == 0:
+        frame = pd.DataFrame({"rep": skill_reps})
+    else:
+        frame = reps.copy()
+        frame["rep"] = frame["rep"].astype(str)
+        frame = frame.drop_duplicates("rep", keep="last")
+        order = skill_reps + [r for r in frame["rep"] if r not in skill_reps]
+        frame = frame.set_index("rep").reindex(order).reset_index()
+    for c in columns[1:]:
+        if c not in frame.columns:
+            frame[c] = None
+        frame[c] = [_date(v) for v in frame[c]]
+    return frame[columns].astype(object)
+
+
+def build_training_plan(skills: pd.DataFrame, catalogue: pd.DataFrame, reps: pd.DataFrame | None = None,
+                        year: int | None = None, start_date: dt.date | str | None = None, *,
+                        params: TrainingParams | None = None, reference_date: dt.date | str | None = None,
+                        start_dates: Mapping[tuple[str, str], dt.date] | None = None) -> tuple[BookPlan, TrainingLayout]:
+    """Plan the training-plan workbook.
+
+    Parameters
+    ----------
+    skills : DataFrame
+        Skills matrix in long form (:func:`xlsales.io.read_skills`): rep, skill, current, required.
+    catalogue : DataFrame
+        Training catalogue (:func:`xlsales.io.read_training_catalogue`): action, skill,
+        duration_hours, cost, provider, mode, mandatory, cpf.
+    reps : DataFrame, optional
+        The team (:func:`xlsales.io.read_reps`): rep, hire_date, and optionally birth_date and
+        last_interview (date of the last professional interview).
+    year : int, optional
+        Year of the plan (calendar weeks); default: the year of ``start_date``, else this year.
+    start_date : date, optional
+        First day of the proposed schedule; default: the first Monday after 1 January.
+    params : TrainingParams, optional
+        Values written on « Paramètres » (defaults of :class:`TrainingParams`).
+    reference_date : date, optional
+        Fixed « today » for the statuses; default: the formula ``TODAY()``.
+    start_dates : mapping (rep, skill) → date, optional
+        Start dates typed in a previous version of the workbook (see :func:`read_inputs`); the
+        other needs get the proposed schedule.
+
+    Returns
+    -------
+    (BookPlan, TrainingLayout)
+    """
+    params = params or TrainingParams()
+    start = _date(start_date)
+    year = int(year or (start.year if start else dt.date.today().year))
+    start = start or _first_monday_after(dt.date(year, 1, 1))
+    skills = skills.copy()
+    skills["rep"] = skills["rep"].astype(str)
+    skills["skill"] = skills["skill"].astype(str)
+    rep_list = _ordered(skills["rep"])
+    skill_list = _ordered(skills["skill"])
+    cat = _catalogue_frame(catalogue)
+    actions = _ordered(cat["action"])
+    needs_pairs = core.select_needs(skills, cat, params, rep_list, skill_list)
+    needs_table = core.evaluate_needs(needs_pairs, skills, cat, params)
+    proposed = core.default_start_dates(needs_table, start, params.hours_per_week)
+    typed = dict(start_dates or {})
+    starts = [typed.get(pair, proposed[i]) for i, pair in enumerate(needs_pairs)]
+    starts = [_date(d) for d in starts]
+    weeks = core.iso_week_mondays(year)
+
+    values = {f.name: getattr(params, f.name) for f in dc_fields(TrainingParams)}
+    values["use_cpf"] = "oui" if params.use_cpf else "non"
+    values["year"] = year
+    values["reference_date"] = _date(reference_date)
+
+    book = BookPlan(title="Plan de développement des compétences")
+    params_sheet, names, param_cells = _params_sheet(values)
+    book.names.update(names)
+    skills_sheet, s = _skills_sheet(rep_list, skill_list, skills, _reference_levels(skills, skill_list))
+    gaps_sheet, g = _gaps_sheet(rep_list, skill_list, s)
+    needs_sheet, n = _needs_sheet(needs_pairs, s, g)
+    calendar_sheet, c = _calendar_sheet(needs_pairs, n, weeks, starts)
+    budget_sheet, b = _budget_sheet(rep_list, actions, n)
+    interviews_sheet, e = _interviews_sheet(_people(rep_list, reps))
+    for sheet in (skills_sheet, gaps_sheet, _catalogue_sheet(cat), needs_sheet, calendar_sheet, budget_sheet,
+                  interviews_sheet, params_sheet):
+        book.add(sheet)
+    book.active = needs_sheet.name
+    layout = TrainingLayout(
+        year=year, start_date=start, reps=rep_list, skills=skill_list, actions=actions, needs=needs_pairs,
+        skill_cols=s["skill_cols"], required_row=s["required_row"], current_rows=s["current_rows"],
+        override_rows=s["override_rows"], gap_rows=g["rows"], gap_total_col=g["total_col"],
+        gap_priority_col=g["prio_col"], gap_total_row=g["total_row"], gap_priority_row=g["prio_row"],
+        need_first_row=n["first"], need_total_row=n["total"], need_cols=n["cols"],
+        calendar_first_row=c["first"], calendar_week_row=c["week_row"], calendar_today_row=c["today_row"],
+        calendar_total_row=c["total"], calendar_first_week_col=c["w0"], weeks=weeks, start_dates=starts,
+        budget_rep_rows=b["rep_rows"], budget_rep_total_row=b["rep_total"], budget_action_rows=b["action_rows"],
+        budget_action_total_row=b["action_total"], budget_cols=b["cols"], funding_rows=b["funding_rows"],
+        interview_rows=e["rows"], interview_cols=e["cols"], params=param_cells,
+    )
+    return book, layout
+
+
+# ------------------------------------------------------------------------------------------------
+# reading a workbook back (to rebuild it without losing what was typed)
+# ------------------------------------------------------------------------------------------------
+
+def read_inputs(workbook) -> dict[str, Any]:
+    """What the user typed in a training-plan workbook (openpyxl, formulas not evaluated).
+
+    Returns
+    -------
+    dict
+        ``skills`` (long form), ``catalogue``, ``reps`` (rep, hire_date, birth_date,
+        last_interview), ``start_dates`` {(rep, skill): date}, ``year``, ``params``
+        (TrainingParams) and ``reference_date`` (None when it is the TODAY() formula): the
+        arguments of :func:`build_training_plan`.
+    """
+    def cell_date(v):
+        return v.date() if isinstance(v, dt.datetime) else (v if isinstance(v, dt.date) else None)
+
+    # parameters
+    ws = workbook[SHEETS["params"]]
+    labels = {label: key for key, _, label, *_ in PARAMETERS if key}
+    raw = {}
+    for row in ws.iter_rows(min_row=1, max_col=2):
+        label, value = row[0].value, row[1].value
+        if label in labels:
+            raw[labels[label]] = value
+    kwargs = {}
+    for f in dc_fields(TrainingParams):
+        if f.name not in raw or raw[f.name] is None:
+            continue
+        v = raw[f.name]
+        if f.name == "use_cpf":
+            kwargs[f.name] = str(v).strip().lower() == "oui"
+        elif f.name == "law_2025_date":
+            kwargs[f.name] = cell_date(v) or f.default
+        elif isinstance(f.default, int) and not isinstance(f.default, bool):
+            kwargs[f.name] = int(v)
+        else:
+            kwargs[f.name] = float(v)
+    params = TrainingParams(**kwargs)
+    ref_value = raw.get("reference_date")
+    reference = cell_date(ref_value) if not (isinstance(ref_value, str) and ref_value.startswith("=")) else None
+    year = int(raw["year"]) if raw.get("year") else None
+
+    # skills grid
+    ws = workbook[SHEETS["skills"]]
+    header, required_row, first = 4, 5, 6
+    skill_cols = {}
+    c = 2
+    while ws.cell(header, c).value not in (None, ""):
+        skill_cols[str(ws.cell(header, c).value)] = c
+        c += 1
+    reps, r = [], first
+    while ws.cell(r, 1).value not in (None, ""):
+        reps.append((str(ws.cell(r, 1).value), r))
+        r += 1
+    override_first = r + 3  # after a blank row, the block's label and its header row
+    overrides = {str(ws.cell(override_first + i, 1).value): override_first + i for i in range(len(reps))}
+    rows = []
+    for rep, rr in reps:
+        for skill, cc in skill_cols.items():
+            current = ws.cell(rr, cc).value
+            own = ws.cell(overrides.get(rep, 0), cc).value if rep in overrides else None
+            required = own if own not in (None, "") else ws.cell(required_row, cc).value
+            if current in (None, "") and own in (None, ""):
+                continue  # not assessed
+            rows.append({"rep": rep, "skill": skill,
+                         "current": None if current in (None, "") else int(current),
+                         "required": None if required in (None, "") else int(required)})
+    skills = pd.DataFrame(rows, columns=["rep", "skill", "current", "required"])
+
+    # catalogue table
+    ws = workbook[SHEETS["catalogue"]]
+    table = ws.tables[CATALOGUE_TABLE]
+    min_col, min_row, max_col, max_row = _bounds(table.ref)
+    head = [ws.cell(min_row, cc).value for cc in range(min_col, max_col + 1)]
+    by_header = {h: k for k, h in CATALOGUE_HEADERS.items()}
+    records = []
+    for rr in range(min_row + 1, max_row + 1):
+        rec = {by_header[h]: ws.cell(rr, min_col + j).value for j, h in enumerate(head) if h in by_header}
+        if rec.get("action") in (None, ""):
+            continue
+        rec["mandatory"] = str(rec.get("mandatory") or "").strip().lower() == "oui"
+        rec["cpf"] = str(rec.get("cpf") or "").strip().lower() == "oui"
+        records.append(rec)
+    catalogue = pd.DataFrame(records, columns=list(CATALOGUE_HEADERS))
+
+    # interviews
+    ws = workbook[SHEETS["interviews"]]
+    people = []
+    r = 6
+    while ws.cell(r, 1).value not in (None, ""):
+        people.append({"rep": str(ws.cell(r, 1).value), "hire_date": cell_date(ws.cell(r, 2).value),
+                       "birth_date": cell_date(ws.cell(r, 3).value), "last_interview": cell_date(ws.cell(r, 4).value)})
+        r += 1
+    reps_frame = pd.DataFrame(people, columns=["rep", "hire_date", "birth_date", "last_interview"])
+
+    # start dates: Calendrier rows follow « Besoins et actions » rows
+    needs_ws, cal = workbook[SHEETS["needs"]], workbook[SHEETS["calendar"]]
+    start_dates = {}
+    r = 0
+    while True:
+        rep, skill = needs_ws.cell(5 + r, 1).value, needs_ws.cell(5 + r, 2).value
+        if rep in (None, "", "Total"):
+            break
+        d = cell_date(cal.cell(6 + r, 5).value)
+        if d is not None:
+            start_dates[(str(rep), str(skill))] = d
+        r += 1
+    return {"skills": skills, "catalogue": catalogue, "reps": reps_frame, "start_dates": start_dates, "year": year,
+            "params": params, "reference_date": reference}
+
+
+def _bounds(reference: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    return range_boundaries(reference)
+
+
+# ------------------------------------------------------------------------------------------------
+# entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
+# ------------------------------------------------------------------------------------------------
+
+def plan_from_files(skills: pd.DataFrame, catalogue: pd.DataFrame | None, reps: pd.DataFrame | None = None,
+                    year: int | None = None) -> BookPlan:
+    """The training-plan workbook from the files of the CLI (an empty catalogue when none is given)."""
+    if catalogue is None:
+        catalogue = pd.DataFrame(columns=list(CATALOGUE_HEADERS))
+    return build_training_plan(skills, catalogue, reps, year=year)[0]
+
+
+def plan_for_company(company) -> BookPlan:
+    """The training plan of the sample company, for the year after its sales history."""
+    year = int(pd.to_datetime(company.sales["date"]).dt.year.max()) + 1
+    return build_training_plan(company.skills, company.training_catalogue, company.reps, year=year)[0]
+
+
+class _Cell:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _ValuesSheet:
+    """An openpyxl-like read-only view of a sheet's values (for :func:`read_inputs` on an open book)."""
+
+    def __init__(self, rows: list[list]):
+        self.rows = rows
+        self.tables = {}
+
+    def cell(self, row: int, column: int) -> _Cell:
+        try:
+            value = self.rows[row - 1][column - 1]
+        except IndexError:
+            value = None
+        return _Cell(None if value == "" else value)
+
+    def iter_rows(self, min_row: int = 1, max_col: int | None = None):
+        for r in range(min_row, len(self.rows) + 1):
+            width = max_col or len(self.rows[r - 1])
+            yield tuple(self.cell(r, c) for c in range(1, width + 1))
+
+
+class _TableRef:
+    def __init__(self, ref: str):
+        self.ref = ref
+
+
+def _open_book_view(book) -> dict[str, _ValuesSheet]:
+    from .live import sheet_rows
+
+    view = {}
+    for sheet in book.sheets:
+        view[sheet.name] = _ValuesSheet(sheet_rows(book, sheet.name))
+    catalogue = view.get(SHEETS["catalogue"])
+    if catalogue is not None:
+        # the Excel Table's extent: its header row down to the last filled row
+        rows = catalogue.rows
+        top = next((i for i, r in enumerate(rows) if r and CATALOGUE_HEADERS["action"] in r), 0)
+        width = len([h for h in rows[top] if h not in (None, "")]) if rows else 1
+        bottom = top
+        while bottom + 1 < len(rows) and rows[bottom + 1] and rows[bottom + 1][0] not in (None, ""):
+            bottom += 1
+        catalogue.tables[CATALOGUE_TABLE] = _TableRef(f"A{top + 1}:{col(width)}{bottom + 1}")
+    return view
+
+
+def refresh(book) -> list[str]:
+    """Rebuild the computed sheets of an open training-plan workbook (template button, xlwings Lite).
+
+    Everything typed — levels, catalogue, parameters, start dates in « Calendrier », interview and
+    birth dates in « Entretiens » — is read first and written back into the rebuilt sheets.
+    """
+    from .live import refresh_outputs
+
+    inputs = read_inputs(_open_book_view(book))
+    if inputs["reference_date"] == dt.date.today():
+        inputs["reference_date"] = None  # the cell holds =TODAY(): keep the formula
+    plan, _ = build_training_plan(**inputs)
+    return refresh_outputs(book, plan)
+''',
+    ),
+    'xlsales.sheets': (
+        True,
+        r'''"""Building blocks of generated workbooks: sheet plans, French formats, formula builders, renderers."""
+
+from .formats import NUMBER_FORMATS, STYLES
+from .formulas import SalesTable, column, safe_ratio, sumifs, this_row
+from .plan import BookPlan, CellSpec, ChartSeries, ChartSpec, ConditionalFormat, Formula, PrintSetup, SheetPlan, TableSpec, Validation, area, col, quote_sheet, ref
+
+__all__ = [
+    "NUMBER_FORMATS", "STYLES", "SalesTable", "column", "safe_ratio", "sumifs", "this_row",
+    "BookPlan", "CellSpec", "ChartSeries", "ChartSpec", "ConditionalFormat", "Formula", "PrintSetup",
+    "SheetPlan", "TableSpec", "Validation", "area", "col", "quote_sheet", "ref",
+]
+''',
+    ),
+    'xlsales.sheets.formats': (
+        False,
+        r'''"""The one table of number formats and cell styles of generated workbooks (French conventions).
+
+Number formats are written in the file's invariant syntax (``.`` decimal, ``,`` thousands): Excel and
+LibreOffice display them with the user's locale (``1 234,50 €`` in France).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["NUMBER_FORMATS", "STYLES", "CellStyle", "COLORS"]
+
+NUMBER_FORMATS = {
+    "eur": '#,##0.00 "€";[Red]-#,##0.00 "€"',
+    "eur0": '#,##0 "€";[Red]-#,##0 "€"',
+    "pct": "0.0 %",
+    "pct2": "0.00 %",
+    "int": "#,##0",
+    "dec": "#,##0.00",
+    "dec4": "0.0000",
+    "date": "dd/mm/yyyy",
+    "month": "mmm yyyy",
+    "daymonth": "dd/mm",
+    "hidden": ";;;",  # value kept for formulas, not displayed (Gantt cells coloured by conditional formats)
+    "text": "@",
+    "general": "General",
+}
+
+COLORS = {
+    "brand": "1F4E78",
+    "header_fill": "1F4E78",
+    "header_font": "FFFFFF",
+    "input_fill": "FFF2CC",
+    "total_fill": "DDEBF7",
+    "good": "C6EFCE",
+    "good_font": "006100",
+    "bad": "FFC7CE",
+    "bad_font": "9C0006",
+    "neutral": "FFEB9C",
+    "note_font": "595959",
+}
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    number_format: str = "General"
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    font_color: str | None = None
+    fill: str | None = None
+    align: str | None = None  # "left" | "center" | "right"
+    wrap: bool = False
+    border: bool = False
+    locked: bool = True
+
+
+def _style(fmt: str = "general", **kwargs) -> CellStyle:
+    return CellStyle(number_format=NUMBER_FORMATS[fmt], **kwargs)
+
+
+STYLES: dict[str, CellStyle] = {
+    "default": _style(),
+    "title": _style(bold=True, size=16, font_color=COLORS["brand"]),
+    "subtitle": _style(italic=True, font_color=COLORS["note_font"]),
+    "note": _style(italic=True, size=9, font_color=COLORS["note_font"], wrap=False),
+    "header": _style(bold=True, font_color=COLORS["header_font"], fill=COLORS["header_fill"], align="center", wrap=True, border=True),
+    "label": _style(bold=True),
+    "text": _style(border=True),
+    "eur": _style("eur", border=True),
+    "eur0": _style("eur0", border=True),
+    "pct": _style("pct", border=True),
+    "pct2": _style("pct2", border=True),
+    "int": _style("int", border=True),
+    "dec": _style("dec", border=True),
+    "dec4": _style("dec4", border=True),
+    "date": _style("date", border=True),
+    "month": _style("month", border=True),
+    "daymonth": _style("daymonth", border=True, align="center"),
+    "gantt": _style("hidden", border=True, align="center"),
+    "total_text": _style(bold=True, fill=COLORS["total_fill"], border=True),
+    "total_eur": _style("eur", bold=True, fill=COLORS["total_fill"], border=True),
+    "total_pct": _style("pct", bold=True, fill=COLORS["total_fill"], border=True),
+    "total_int": _style("int", bold=True, fill=COLORS["total_fill"], border=True),
+    # input cells: unlocked, pale yellow
+    "input_text": _style(fill=COLORS["input_fill"], border=True, locked=False),
+    "input_wrap": _style(fill=COLORS["input_fill"], border=True, wrap=True, locked=False),  # long text, wrapped
+    "input_eur": _style("eur", fill=COLORS["input_fill"], border=True, locked=False),
+    "input_pct": _style("pct", fill=COLORS["input_fill"], border=True, locked=False),
+    "input_int": _style("int", fill=COLORS["input_fill"], border=True, locked=False),
+    "input_dec": _style("dec", fill=COLORS["input_fill"], border=True, locked=False),
+    "input_dec4": _style("dec4", fill=COLORS["input_fill"], border=True, locked=False),  # coordinates
+    "input_date": _style("date", fill=COLORS["input_fill"], border=True, locked=False),
+    # data tables (pasted data: unlocked, no fill, table style does the banding)
+    "data_text": _style(locked=False),
+    "data_eur": _style("eur", locked=False),
+    "data_pct": _style("pct", locked=False),
+    "data_int": _style("int", locked=False),
+    "data_dec": _style("dec", locked=False),
+    "data_date": _style("date", locked=False),
+    "calc_eur": _style("eur"),
+    "calc_int": _style("int"),
+    "calc_text": _style(),
+}
+''',
+    ),
+    'xlsales.sheets.formulas': (
+        False,
+        r'''"""Formula builders: the one place that knows how generated sheets refer to Excel Tables.
+
+Formulas use only functions of Excel 2010+ that LibreOffice 7.4 computes (SUMIFS, COUNTIFS,
+AVERAGEIF, SUMPRODUCT, INDEX/MATCH, RANK, SLOPE, INTERCEPT, CORREL…), written with English
+names and ``,`` separators as the xlsx format stores them. Structured references use the
+long ``Table[[#This Row],[Col]]`` form (LibreOffice does not read ``[@Col]``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+__all__ = ["column", "this_row", "sumifs", "countifs", "safe_ratio", "SalesTable"]
+
+
+def _escape(header: str) -> str:
+    # special characters inside a structured-reference column name are escaped with a quote
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
+
+
+def column(table: str, header: str) -> str:
+    """``Table[Header]`` — the whole data column of an Excel Table."""
+    return f"{table}[{_escape(header)}]"
+
+
+def this_row(table: str, header: str) -> str:
+    """``Table[[#This Row],[Header]]`` — the same row of a calculated column."""
+    return f"{table}[[#This Row],[{_escape(header)}]]"
+
+
+def sumifs(table: str, value_header: str, criteria: Iterable[tuple[str, str]]) -> str:
+    """``SUMIFS(Table[value], Table[h1], c1, …)`` — criteria are (header, Excel expression)."""
+    parts = [column(table, value_header)]
+    for header, criterion in criteria:
+        parts += [column(table, header), criterion]
+    return f"SUMIFS({','.join(parts)})"
+
+
+def countifs(table: str, criteria: Iterable[tuple[str, str]]) -> str:
+    parts = []
+    for header, criterion in criteria:
+        parts += [column(table, header), criterion]
+    return f"COUNTIFS({','.join(parts)})"
+
+
+def safe_ratio(numerator: str, denominator: str) -> str:
+    """``IF(den=0,"",num/den)`` — an empty cell rather than #DIV/0! on a dashboard."""
+    return f'IF(({denominator})=0,"",({numerator})/({denominator}))'
+
+
+class SalesTable:
+    """The sales lines as the Excel Table ``Ventes``: French headers of the canonical columns."""
+
+    name = "Ventes"
+    #: canonical field → header in the workbook (input columns, in order)
+    INPUT = {
+        "date": "Date",
+        "invoice": "Facture",
+        "customer": "Client",
+        "customer_name": "Raison sociale",
+        "rep": "Commercial",
+        "region": "Région",
+        "channel": "Canal",
+        "product": "Produit",
+        "family": "Famille",
+        "quantity": "Quantité",
+        "unit_price": "PU HT",
+        "unit_cost": "Coût unitaire",
+        "discount": "Remise",
+        "paid": "Payé",
+    }
+    #: calculated columns: header → formula over the same row
+    CALCULATED = {
+        "revenue": "CA HT",
+        "cost": "Coût",
+        "margin": "Marge",
+        "year": "Année",
+        "month": "Mois",
+    }
+
+    @classmethod
+    def header(cls, field: str) -> str:
+        return cls.INPUT.get(field) or cls.CALCULATED[field]
+
+    @classmethod
+    def col(cls, field: str) -> str:
+        return column(cls.name, cls.header(field))
+
+    @classmethod
+    def row(cls, field: str) -> str:
+        return this_row(cls.name, cls.header(field))
+
+    @classmethod
+    def calculated_formulas(cls) -> dict[str, str]:
+        r = cls.row
+        return {
+            "revenue": f"=ROUND({r('quantity')}*{r('unit_price')}*(1-{r('discount')}),2)",
+            "cost": f"=ROUND({r('quantity')}*{r('unit_cost')},2)",
+            "margin": f"={r('revenue')}-{r('cost')}",
+            "year": f"=YEAR({r('date')})",
+            "month": f"=MONTH({r('date')})",
+        }
+
+    @classmethod
+    def sum(cls, value_field: str, **criteria: str) -> str:
+        """SUMIFS over the sales table: ``SalesTable.sum("revenue", rep="$A5", year="$B$2")``."""
+        return sumifs(cls.name, cls.header(value_field), [(cls.header(f), c) for f, c in criteria.items()])
+''',
+    ),
+    'xlsales.sheets.plan': (
+        False,
+        r'''"""A workbook described as data, rendered later to a file (openpyxl) or into a live Excel book (xlwings).
+
+Generators (``xlsales.macros.*``) build a :class:`BookPlan`; renderers turn it into cells. A plan
+never holds a formula by accident: text goes in ``value`` (always written as text, even when it
+starts with ``=``), formulas go in ``formula``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal, Sequence
+
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    get_column_letter,
+    range_boundaries,
+)
+
+from .formats import STYLES
+
+__all__ = [
+    "CellSpec",
+    "DataBlock",
+    "TableSpec",
+    "ChartSeries",
+    "ChartSpec",
+    "ConditionalFormat",
+    "Validation",
+    "PrintSetup",
+    "SheetPlan",
+    "BookPlan",
+    "col",
+    "ref",
+    "area",
+    "Formula",
+    "Button",
+    "Image",
+    "png_size",
+    "quote_sheet",
+]
+
+Role = Literal["input", "output"]
+
+
+def col(index: int) -> str:
+    """Column letter of a 1-based index (1 → "A")."""
+    return get_column_letter(index)
+
+
+def ref(row: int, column: int, *, absolute: bool = False, sheet: str | None = None) -> str:
+    """A1 reference of (row, column), optionally absolute and sheet-qualified."""
+    letter = col(column)
+    text = f"${letter}${row}" if absolute else f"{letter}{row}"
+    return f"{quote_sheet(sheet)}!{text}" if sheet else text
+
+
+def area(row1: int, col1: int, row2: int, col2: int, *, absolute: bool = True, sheet: str | None = None) -> str:
+    """A1 range reference, absolute by default."""
+    text = f"{ref(row1, col1, absolute=absolute)}:{ref(row2, col2, absolute=absolute)}"
+    return f"{quote_sheet(sheet)}!{text}" if sheet else text
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as written in a formula ('Tableau de bord'!A1)."""
+    if name.replace("_", "").isalnum() and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+@dataclass
+class CellSpec:
+    value: Any = None
+    formula: str | None = None
+    style: str = "default"
+
+    def __post_init__(self):
+        if self.style not in STYLES:
+            raise KeyError(f"unknown style {self.style!r}")
+        if self.formula is not None and not self.formula.startswith("="):
+            self.formula = "=" + self.formula
+
+
+@dataclass
+class DataBlock:
+    """A large rectangle of data given column by column (one array per column), not cell by cell.
+
+    Used for sheets of hundreds of thousands of rows (the sales lines): the plan holds a few arrays
+    instead of one :class:`CellSpec` per cell, and the XlsxWriter renderer writes the rows in bulk.
+    ``columns[j]`` is a sequence of values (numbers, dates, text; ``None``/NaN/NaT = empty cell) or a
+    formula ``str`` repeated on every row (a calculated column of a Table); ``styles[j]`` its style.
+    Renderers that do not know blocks get cells from :meth:`SheetPlan.expand_blocks`.
+    """
+
+    row: int  # first row (1-based)
+    column: int  # first column (1-based)
+    columns: list[Any]
+    styles: list[str]
+
+    def __post_init__(self):
+        if len(self.columns) != len(self.styles):
+            raise ValueError("one style per column")
+        for style in self.styles:
+            if style not in STYLES:
+                raise KeyError(f"unknown style {style!r}")
+        lengths = {len(c) for c in self.columns if not isinstance(c, str)}
+        if len(lengths) > 1:
+            raise ValueError("columns of different lengths")
+
+    @property
+    def n_rows(self) -> int:
+        return next((len(c) for c in self.columns if not isinstance(c, str)), 0)
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.n_rows - 1
+
+    @property
+    def last_column(self) -> int:
+        return self.column + len(self.columns) - 1
+
+
+@dataclass
+class TableSpec:
+    name: str
+    ref: str  # "A1:N500" (header row included)
+    style: str = "TableStyleMedium2"
+    #: calculated columns: header → formula, so that Excel fills them on rows added to the table
+    calculated: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ChartSeries:
+    values: str  # "'Sheet'!$B$2:$B$37"
+    title: str | None = None
+    categories: str | None = None  # x values for scatter charts
+    secondary: bool = False  # plotted as a line on a secondary axis (Pareto)
+    kind: str | None = None  # override of the chart kind for combo charts ("line")
+
+
+@dataclass
+class ChartSpec:
+    kind: Literal["line", "column", "bar", "pie", "scatter"]
+    title: str
+    anchor: str  # top-left cell, e.g. "H2"
+    series: list[ChartSeries]
+    x_title: str | None = None
+    y_title: str | None = None
+    y_format: str | None = None
+    y2_format: str | None = None
+    width_cm: float = 16.0
+    height_cm: float = 8.0
+    stacked: bool = False
+
+
+@dataclass
+class ConditionalFormat:
+    ref: str
+    kind: Literal["cell_is", "expression", "color_scale", "data_bar"]
+    operator: str | None = None  # cell_is: "lessThan", "greaterThanOrEqual", "between"…
+    formula: Sequence[str] = ()
+    look: Literal["good", "bad", "neutral"] = "good"
+    colors: Sequence[str] = ("F8696B", "FFEB84", "63BE7B")  # color scale: low, mid, high
+
+
+@dataclass
+class Validation:
+    ref: str
+    kind: Literal["decimal", "whole", "list", "date", "textLength"]
+    operator: str | None = "between"
+    formula1: str | None = None
+    formula2: str | None = None
+    prompt: str | None = None
+    error: str | None = None
+    allow_blank: bool = True
+
+
+@dataclass
+class PrintSetup:
+    orientation: Literal["portrait", "landscape"] = "landscape"
+    fit_width: int = 1
+    fit_height: int = 0  # 0 = as many pages as needed
+    title_rows: str | None = None  # "1:4"
+    area: str | None = None
+    header: str | None = None  # centre header text
+    footer: str = "&A — page &P / &N"
+
+
+@dataclass
+class Button:
+    """A form button running a VBA macro (macro-enabled templates only)."""
+
+    anchor: str  # top-left cell
+    macro: str  # VBA macro name, e.g. "SampleCall"
+    caption: str
+    width: int = 220
+    height: int = 36
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG image, read from its header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@dataclass
+class Image:
+    """A picture (PNG bytes) on a sheet, its top-left corner on the cell ``anchor``.
+
+    ``width_px`` / ``height_px`` set the displayed size (default: the picture's own size, or the
+    other dimension scaled to keep the aspect ratio). It is not a formula: rebuild the workbook to
+    redraw it.
+    """
+
+    anchor: str  # top-left cell, e.g. "R4"
+    data: bytes  # PNG file content
+    width_px: int | None = None
+    height_px: int | None = None
+    description: str = ""  # alternative text
+
+    def __post_init__(self):
+        png_size(self.data)  # fail early on anything but a PNG
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Displayed (width, height) in pixels."""
+        width, height = png_size(self.data)
+        if self.width_px and self.height_px:
+            return self.width_px, self.height_px
+        if self.width_px:
+            return self.width_px, round(height * self.width_px / width)
+        if self.height_px:
+            return round(width * self.height_px / height), self.height_px
+        return width, height
+
+
+@dataclass
+class SheetPlan:
+    """One worksheet: cells, layout and decorations."""
+
+    name: str
+    role: Role = "output"
+    cells: dict[tuple[int, int], CellSpec] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)  # row → height in points
+    freeze: str | None = None
+    tables: list[TableSpec] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+    conditional_formats: list[ConditionalFormat] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    protect: bool = True
+    print_setup: PrintSetup = field(default_factory=PrintSetup)
+    tab_color: str | None = None
+    show_gridlines: bool = False
+    buttons: list[Button] = field(default_factory=list)
+    hidden: bool = False
+    blocks: list[DataBlock] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+    # -- writing -------------------------------------------------------------------------------
+    def set(self, row: int, column: int, value: Any = None, *, formula: str | None = None, style: str = "default") -> str:
+        """Put a value or a formula in (row, column); returns its A1 address."""
+        if isinstance(value, float) and value != value:  # nan → empty
+            value = None
+        self.cells[(row, column)] = CellSpec(value=value, formula=formula, style=style)
+        return ref(row, column)
+
+    def put(self, address: str, value: Any = None, *, formula: str | None = None, style: str = "default") -> str:
+        letter, row = coordinate_from_string(address)
+        return self.set(row, column_index_from_string(letter), value, formula=formula, style=style)
+
+    def row(self, row: int, column: int, values: Iterable[Any], style: str | Sequence[str] = "default") -> None:
+        """Write values left to right; a value that is a ``Formula`` goes in as a formula."""
+        values = list(values)
+        styles = [style] * len(values) if isinstance(style, str) else list(style)
+        for offset, (value, cell_style) in enumerate(zip(values, styles)):
+            if isinstance(value, Formula):
+                self.set(row, column + offset, formula=value.text, style=cell_style)
+            else:
+                self.set(row, column + offset, value, style=cell_style)
+
+    def title(self, text: str, subtitle: str | None = None) -> None:
+        self.set(1, 1, text, style="title")
+        if subtitle:
+            self.set(2, 1, subtitle, style="subtitle")
+
+    # -- reading (tests, renderers) --------------------------------------------------------------
+    def at(self, address: str) -> CellSpec:
+        letter, row = coordinate_from_string(address)
+        return self.cells[(row, column_index_from_string(letter))]
+
+    @property
+    def max_row(self) -> int:
+        return max([r for r, _ in self.cells] + [b.last_row for b in self.blocks], default=1)
+
+    @property
+    def max_column(self) -> int:
+        return max([c for _, c in self.cells] + [b.last_column for b in self.blocks], default=1)
+
+    def expand_blocks(self) -> None:
+        """Turn the data blocks into ordinary cells (for renderers that write cell by cell)."""
+        for block in self.blocks:
+            for j, (values, style) in enumerate(zip(block.columns, block.styles)):
+                column = block.column + j
+                if isinstance(values, str):
+                    for r in range(block.row, block.last_row + 1):
+                        self.set(r, column, formula=values, style=style)
+                    continue
+                for r, value in enumerate(_python_values(values), start=block.row):
+                    self.set(r, column, value, style=style)
+        self.blocks = []
+
+
+class Formula:
+    """Marks a formula inside :meth:`SheetPlan.row` values."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text if text.startswith("=") else "=" + text
+
+    def __repr__(self) -> str:
+        return f"Formula({self.text!r})"
+
+
+@dataclass
+class BookPlan:
+    """A whole workbook."""
+
+    sheets: list[SheetPlan] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # defined names → "'Sheet'!$A$1"
+    title: str = ""
+    active: str | None = None
+
+    def add(self, sheet: SheetPlan) -> SheetPlan:
+        if any(s.name == sheet.name for s in self.sheets):
+            raise ValueError(f"duplicate sheet {sheet.name!r}")
+        self.sheets.append(sheet)
+        return sheet
+
+    def expand_blocks(self) -> "BookPlan":
+        """Turn every data block into cells (see :meth:`SheetPlan.expand_blocks`); returns the plan."""
+        for s in self.sheets:
+            s.expand_blocks()
+        return self
+
+    def sheet(self, name: str) -> SheetPlan:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def _python_values(values) -> list:
+    """Block values as Python objects: dates as ``datetime.date``, NaN/NaT as ``None``."""
+    import numpy as np
+    import pandas as pd
+
+    arr = np.asarray(values)
+    if arr.dtype.kind == "M":
+        stamps = pd.to_datetime(arr)
+        return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
+    out = []
+    for v in arr.tolist():
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+            out.append(None)
+        else:
+            out.append(v)
+    return out
+
+
+def table_bounds(reference: str) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) of an A1 range."""
+    return range_boundaries(reference.replace("$", "").split("!")[-1])
+
+
+def excel_date(value: dt.date | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+''',
+    ),
+    'xlsales.sheets.render_xlwings': (
+        False,
+        r'''"""Render a :class:`~xlsales.sheets.plan.BookPlan` live into an open workbook through xlwings' Book API.
+
+The same calls work with classic xlwings (COM, the template's button) and with xlwings Lite /
+Server (Office.js); on Linux the latter is testable with ``xw.Book(json=payload)``.
+
+Output sheets are deleted and re-created (nothing else refers to them); input sheets (sales lines,
+targets, settings) that already exist are never touched, so what the user typed is kept. A
+decoration that a runtime does not support (e.g. sheet protection in Office.js) is skipped and
+reported in the returned list, never fatal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections import defaultdict
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
+
+from .formats import COLORS, STYLES
+from .plan import BookPlan, ChartSpec, SheetPlan
+
+__all__ = ["render_book_live", "cell_formula_text"]
+
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_NEEDS_QUOTE = re.compile(r"^[=+\-@\t\r]|^\s*[-+]?\d[\d\s.,]*%?\s*$")
+_CHART_TYPES = {"line": "line", "column": "column_clustered", "bar": "bar_clustered", "pie": "pie",
+                "scatter": "xy_scatter_lines_no_markers"}
+_LOOKS = {"good": (COLORS["good"], COLORS["good_font"]), "bad": (COLORS["bad"], COLORS["bad_font"]),
+          "neutral": (COLORS["neutral"], "9C5700")}
+
+
+def cell_formula_text(spec):
+    """What to put in ``Range.formula`` for a cell: formulas as is, text protected by a leading quote."""
+    if spec.formula is not None:
+        return spec.formula
+    value = spec.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.date, dt.datetime)):
+        if not isinstance(value, dt.datetime):
+            value = dt.datetime(value.year, value.month, value.day)
+        delta = value - _EXCEL_EPOCH
+        return delta.days + delta.seconds / 86400
+    if isinstance(value, str):
+        # a leading apostrophe keeps text as text (formula injection, numbers typed as text)
+        return "'" + value if _NEEDS_QUOTE.search(value) else value
+    return value
+
+
+def _hex(color: str) -> str:
+    return "#" + color
+
+
+def _style_ranges(plan: SheetPlan) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Group cells by style into rectangles (row runs merged vertically)."""
+    runs = defaultdict(list)  # style -> [(row, c1, c2)]
+    by_row = defaultdict(dict)
+    for (r, c), spec in plan.cells.items():
+        by_row[r][c] = spec.style
+    for r in sorted(by_row):
+        cols = sorted(by_row[r])
+        start = prev = cols[0]
+        style = by_row[r][start]
+        for c in cols[1:] + [None]:
+            if c is not None and c == prev + 1 and by_row[r][c] == style:
+                prev = c
+                continue
+            runs[style].append((r, start, prev))
+            if c is not None:
+                start = prev = c
+                style = by_row[r][c]
+    rects = {}
+    for style, items in runs.items():
+        merged = []
+        for r, c1, c2 in sorted(items, key=lambda t: (t[1], t[2], t[0])):
+            if merged and merged[-1][1] == c1 and merged[-1][3] == c2 and merged[-1][2] == r - 1:
+                merged[-1] = (merged[-1][0], c1, r, c2)
+            else:
+                merged.append((r, c1, r, c2))
+        rects[style] = merged
+    return rects
+
+
+def _anchor_points(anchor: str) -> tuple[float, float]:
+    letter, row = coordinate_from_string(anchor)
+    return (column_index_from_string(letter) - 1) * 52.0, (row - 1) * 15.0
+
+
+def _chart_source(sheet, spec: ChartSpec):
+    """The smallest contiguous block holding categories and series (one range for set_source_data)."""
+    refs = [s.values for s in spec.series if not s.secondary]
+    cats = next((s.categories for s in spec.series if s.categories), None)
+    boxes = [range_boundaries(r.split("!")[-1].replace("$", "")) for r in refs + ([cats] if cats else [])]
+    min_col = min(b[0] for b in boxes)
+    max_col = max(b[2] for b in boxes)
+    min_row = min(b[1] for b in boxes)
+    max_row = max(b[3] for b in boxes)
+    used_cols = {c for b in boxes for c in range(b[0], b[2] + 1)}
+    if used_cols != set(range(min_col, max_col + 1)):
+        # not contiguous: categories + first series only
+        first = boxes[0]
+        min_col, max_col = (boxes[-1][0], first[2]) if cats else (first[0], first[2])
+        if cats and boxes[-1][0] + 1 != first[0]:
+            min_col, max_col = first[0], first[2]
+    header_row = max(min_row - 1, 1)
+    return sheet.range((header_row, min_col), (max_row, max_col))
+
+
+def _render_sheet(sheet, plan: SheetPlan, skipped: list[str]) -> None:
+    if plan.cells:
+        rows, cols = plan.max_row, plan.max_column
+        grid = [["" for _ in range(cols)] for _ in range(rows)]
+        for (r, c), spec in plan.cells.items():
+            grid[r - 1][c - 1] = cell_formula_text(spec)
+        sheet.range((1, 1), (rows, cols)).formula = grid
+    for style_name, rects in _style_ranges(plan).items():
+        style = STYLES[style_name]
+        for r1, c1, r2, c2 in rects:
+            rng = sheet.range((r1, c1), (r2, c2))
+            try:
+                if style.number_format != "General":
+                    rng.number_format = style.number_format
+                if style.bold:
+                    rng.font.bold = True
+                if style.italic:
+                    rng.font.italic = True
+                if style.size:
+                    rng.font.size = style.size
+                if style.font_color:
+                    rng.font.color = _hex(style.font_color)
+                if style.fill:
+                    rng.color = _hex(style.fill)
+                if style.wrap:
+                    rng.wrap_text = True
+            except (NotImplementedError, AttributeError) as error:  # pragma: no cover - runtime dependent
+                skipped.append(f"{plan.name}: style {style_name} ({error})")
+    for letter, width in plan.widths.items():
+        try:
+            sheet.range(f"{letter}:{letter}").column_width = width
+        except (NotImplementedError, AttributeError) as error:  # pragma: no cover
+            skipped.append(f"{plan.name}: width {letter} ({error})")
+    for row, height in plan.heights.items():
+        try:
+            sheet.range(f"{row}:{row}").row_height = height
+        except (NotImplementedError, AttributeError) as error:  # pragma: no cover
+            skipped.append(f"{plan.name}: height {row} ({error})")
+    for table in plan.tables:
+        sheet.tables.add(sheet.range(table.ref), name=table.name, table_style_name=table.style)
+    for cf in plan.conditional_formats:
+        formats = sheet.range(cf.ref).conditional_formats
+        fill, font = _LOOKS[cf.look]
+        try:
+            if cf.kind == "expression":
+                formats.add_custom("=" + cf.formula[0], fill_color=_hex(fill), font_color=_hex(font))
+            elif cf.kind == "cell_is":
+                operator = {"equal": "equal_to", "notEqual": "not_equal_to", "lessThan": "less_than",
+                            "greaterThan": "greater_than", "greaterThanOrEqual": "greater_than_or_equal",
+                            "lessThanOrEqual": "less_than_or_equal", "between": "between"}[cf.operator]
+                formats.add_cell_value(operator, *cf.formula, fill_color=_hex(fill), font_color=_hex(font))
+            elif cf.kind == "color_scale":
+                formats.add_color_scale([_hex(c) for c in cf.colors])
+            elif cf.kind == "data_bar":
+                formats.add_data_bar(_hex(cf.colors[-1]))
+        except (NotImplementedError, AttributeError, ValueError) as error:
+            skipped.append(f"{plan.name}: conditional format {cf.ref} ({error})")
+    for v in plan.validations:
+        try:
+            validation = sheet.range(v.ref).data_validation
+            if v.kind == "list":
+                validation.set_list([x.strip() for x in (v.formula1 or "").strip('"').split(",")])
+            elif v.kind == "whole":
+                validation.set_whole_number(_validation_operator(v.operator), _num(v.formula1), _num(v.formula2))
+            elif v.kind == "decimal":
+                validation.set_decimal(_validation_operator(v.operator), _num(v.formula1), _num(v.formula2))
+        except (NotImplementedError, AttributeError, ValueError, TypeError) as error:
+            skipped.append(f"{plan.name}: validation {v.ref} ({error})")
+    for chart_spec in plan.charts:
+        try:
+            left, top = _anchor_points(chart_spec.anchor)
+            chart = sheet.charts.add(left, top, width=chart_spec.width_cm * 28.35, height=chart_spec.height_cm * 28.35)
+            chart.set_source_data(_chart_source(sheet, chart_spec))
+            chart.chart_type = _CHART_TYPES[chart_spec.kind]
+        except (NotImplementedError, AttributeError, ValueError) as error:
+            skipped.append(f"{plan.name}: chart {chart_spec.title} ({error})")
+    for image in getattr(plan, "images", ()):
+        try:
+            left, top = _anchor_points(image.anchor)
+            width, height = image.size
+            with tempfile.TemporaryDirectory(prefix="xlsales-img-") as folder:
+                path = os.path.join(folder, "image.png")
+                with open(path, "wb") as fh:
+                    fh.write(image.data)
+                sheet.pictures.add(path, left=left, top=top, width=width * 0.75, height=height * 0.75)
+        except (NotImplementedError, AttributeError, ValueError, OSError) as error:
+            skipped.append(f"{plan.name}: image {image.anchor} ({error})")
+    if plan.freeze:
+        try:
+            sheet.freeze_panes.freeze_at(plan.freeze)
+        except (NotImplementedError, AttributeError) as error:  # pragma: no cover
+            skipped.append(f"{plan.name}: freeze ({error})")
+    if plan.protect:
+        try:
+            sheet.api.Protect(AllowFormattingColumns=True)  # classic Excel (COM)
+        except Exception:  # Office.js has no sheet protection in the Book API
+            skipped.append(f"{plan.name}: protection")
+
+
+def _validation_operator(operator: str | None) -> str:
+    return {"between": "between", "greaterThanOrEqual": "greater_than_or_equal", "lessThanOrEqual": "less_than_or_equal",
+            "greaterThan": "greater_than", "lessThan": "less_than", "equal": "equal"}.get(operator or "between", "between")
+
+
+def _num(text):
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def render_book_live(plan: BookPlan, book, *, only: set[str] | None = None) -> list[str]:
+    """Write ``plan`` into the open xlwings ``book``.
+
+    Parameters
+    ----------
+    plan : BookPlan
+    book : xlwings.Book
+        ``xw.Book.caller()`` from the template's button, the book of an xlwings Lite script,
+        or ``xw.Book(json=...)`` in tests.
+    only : set of str, optional
+        Names of the sheets to (re)build; default: every output sheet, and input sheets
+        missing from the book.
+
+    Returns
+    -------
+    list of str
+        Decorations the runtime could not apply (for the status message).
+    """
+    skipped: list[str] = []
+    existing = [s.name for s in book.sheets]
+    order = [p.name for p in plan.sheets]
+    for sheet_plan in plan.sheets:
+        wanted = (sheet_plan.name in only) if only is not None else (
+            sheet_plan.role == "output" or sheet_plan.name not in existing)
+        if not wanted:
+            continue
+        names_now = [s.name for s in book.sheets]
+        before = None
+        if sheet_plan.name in names_now:
+            index = names_now.index(sheet_plan.name)
+            if index + 1 < len(names_now):
+                before = names_now[index + 1]
+            book.sheets[sheet_plan.name].delete()
+        else:
+            later = order[order.index(sheet_plan.name) + 1:]
+            before = next((n for n in later if n in names_now), None)
+        remaining = [s.name for s in book.sheets]
+        if before is not None and remaining.index(before) == 0:
+            sheet = book.sheets.add(sheet_plan.name, before=book.sheets[before])
+        elif before is not None:
+            # insert with after= (xlwings' Office.js book mis-places before= on other positions)
+            sheet = book.sheets.add(sheet_plan.name, after=book.sheets[remaining[remaining.index(before) - 1]])
+        else:
+            # after the last sheet of the plan already in the book (not after foreign sheets such as xlwings.conf)
+            present = [n for n in remaining if n in order]
+            anchor = present[-1] if present else remaining[-1]
+            sheet = book.sheets.add(sheet_plan.name, after=book.sheets[anchor])
+        _render_sheet(sheet, sheet_plan, skipped)
+    current = {n.name for n in book.names}
+    for name, target in plan.names.items():
+        if name not in current:
+            book.names.add(name, "=" + target)
+    return skipped
+''',
+    ),
     'xlsales.udfs': (
         True,
         r'''"""The Excel function catalogue as xlwings UDFs (classic xlwings and xlwings Lite).
@@ -10166,3 +23429,78 @@ from xlsales.udfs import (  # noqa: E402  (the Excel functions, as members of ma
     VARIANCE,
     VARIANCE_RATE,
 )
+
+
+# Les boutons des modèles (templates/*.xlsm), en scripts xlwings Lite.
+
+
+@script
+def actualiser_commissions(book: xw.Book):
+    """Commissions et rémunération variable : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.commissions import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_tableau_de_bord(book: xw.Book):
+    """Tableau de bord commercial : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.dashboard import refresh
+
+    refresh(book)
+
+
+@script
+def nouvel_exercice(book: xw.Book):
+    """Cahier d'exercices du formateur : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.exercises import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_previsions(book: xw.Book):
+    """Prévisions et budgets : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.forecast import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_parcours_client(book: xw.Book):
+    """Parcours client et tournées : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.journey import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_reseau(book: xw.Book):
+    """Réseau de partenaires et registre RGPD : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.network import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_portefeuille(book: xw.Book):
+    """Analyse du portefeuille clients : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.portfolio import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_recrutement(book: xw.Book):
+    """Kit de recrutement : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.recruitment import refresh
+
+    refresh(book)
+
+
+@script
+def actualiser_plan_de_formation(book: xw.Book):
+    """Plan de développement des compétences : reconstruit les feuilles calculées à partir des feuilles de saisie."""
+    from xlsales.macros.training_plan import refresh
+
+    refresh(book)
