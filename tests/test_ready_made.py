@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import subprocess
 import warnings
@@ -14,7 +13,7 @@ import numpy as np
 import pytest
 
 from conftest import requires_libreoffice
-from xlsales.cli import DEMO_WORKBOOKS
+from xlsales.cli import DEMO_WORKBOOKS, ready_made_plan
 from xlsales.sample import make_sample_company
 from xlsales.sheets.render_xlsxwriter import write_book
 from xlsales.templates import TEMPLATES, build_template
@@ -41,18 +40,19 @@ def same_workbook(a: Path, b: Path) -> list[str]:
 
 @pytest.mark.parametrize("name", list(DEMO_WORKBOOKS))
 def test_ready_made_workbook_is_what_demo_builds(name, company, tmp_path):
-    module = importlib.import_module(DEMO_WORKBOOKS[name])
     fresh = tmp_path / name
-    write_book(module.plan_for_company(company), fresh)
+    write_book(ready_made_plan(DEMO_WORKBOOKS[name], company), fresh)
     committed = ROOT / "workbooks" / name
     assert committed.exists(), HINT
     assert same_workbook(fresh, committed) == [], HINT
+    assert fresh.read_bytes() == committed.read_bytes(), HINT  # reproducible, to the byte
 
 
 @pytest.mark.parametrize("name", list(TEMPLATES))
 def test_template_is_what_templates_builds(name, company, tmp_path):
     build_template(name, tmp_path, company)
     assert same_workbook(tmp_path / f"{name}.xlsm", ROOT / "templates" / f"{name}.xlsm") == [], HINT
+    assert (tmp_path / f"{name}.xlsm").read_bytes() == (ROOT / "templates" / f"{name}.xlsm").read_bytes(), HINT
     assert (tmp_path / f"{name}.py").read_text(encoding="utf-8") == (ROOT / "templates" / f"{name}.py").read_text(encoding="utf-8")
 
 

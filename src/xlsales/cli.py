@@ -6,6 +6,7 @@ The only layer that knows about files and progress bars: read inputs (:mod:`xlsa
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import zipfile
 from pathlib import Path
@@ -38,6 +39,20 @@ DEMO_WORKBOOKS = {
     "previsions_budgets.xlsx": "xlsales.macros.forecast",
     "cahier_exercices.xlsx": "xlsales.macros.exercises",
 }
+
+
+#: "Today" of the sample company (its sales run to 31/12/2025): the creation time of the ready-made
+#: workbooks and templates, so that rebuilding them gives the same bytes.
+SAMPLE_AS_OF = dt.datetime(2026, 1, 1)
+
+
+def ready_made_plan(module_name: str, company):
+    """The plan of a ready-made workbook of the sample company (``xlsales demo``)."""
+    import importlib
+
+    plan = importlib.import_module(module_name).plan_for_company(company)
+    plan.created = SAMPLE_AS_OF
+    return plan
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -146,7 +161,6 @@ def demo(
     seed: int = typer.Option(2026, help="Graine de l'entreprise exemple."),
 ) -> None:
     """Tâche principale : construit tous les classeurs prêts à l'emploi de l'entreprise exemple."""
-    import importlib
 
     from .sample import make_sample_company
 
@@ -161,9 +175,7 @@ def demo(
         progress.advance(task)
         for name, module_name in DEMO_WORKBOOKS.items():
             progress.update(task, description=f"Classeur {name}")
-            module = importlib.import_module(module_name)
-            plan = module.plan_for_company(company)
-            _write_plan(plan, out / name, force=True)
+            _write_plan(ready_made_plan(module_name, company), out / name, force=True)
             progress.advance(task)
     for name in DEMO_WORKBOOKS:
         _done(out / name)

@@ -157,8 +157,10 @@ def build_template(name: str, outdir: str | os.PathLike, company=None) -> Path:
     company = company or make_sample_company()
     _, title, explanation = TEMPLATES[name]
     plan = _generator_plan(name, company)
+    from .cli import SAMPLE_AS_OF
+
     book = BookPlan(sheets=[_home_sheet(title, explanation), *plan.sheets, _conf_sheet()], names=plan.names,
-                    title=title, active="Accueil")
+                    title=title, active="Accueil", created=SAMPLE_AS_OF)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     target = outdir / f"{name}.xlsm"

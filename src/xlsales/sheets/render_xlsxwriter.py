@@ -451,6 +451,9 @@ def write_book(plan: BookPlan, path: str | os.PathLike, *, vba_project: str | os
         for ws in workbook.worksheets():
             if ws.get_name() == plan.active:
                 ws.activate()
-    workbook.set_properties({"title": plan.title, "author": "xlsales", "comments": "Généré par xlsales"})
+    properties = {"title": plan.title, "author": "xlsales", "comments": "Généré par xlsales"}
+    if plan.created is not None:
+        properties["created"] = plan.created
+    workbook.set_properties(properties)
     workbook.set_calc_mode("auto")
     workbook.close()
