@@ -21313,6 +21313,8 @@ class BookPlan:
     names: dict[str, str] = field(default_factory=dict)  # defined names → "'Sheet'!$A$1"
     title: str = ""
     active: str | None = None
+    #: creation time written in the file's properties (default: now); fixed for reproducible files
+    created: dt.datetime | None = None
 
     def add(self, sheet: SheetPlan) -> SheetPlan:
         if any(s.name == sheet.name for s in self.sheets):
