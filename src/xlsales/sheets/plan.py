@@ -367,7 +367,7 @@ def _python_values(values) -> list:
         return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
     out = []
     for v in arr.tolist():
-        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NaT:  # empty, as in the renderer
             out.append(None)
         else:
             out.append(v)
