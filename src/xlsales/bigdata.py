@@ -177,8 +177,6 @@ def aggregate_sales(path: str | os.PathLike, *, limits: xio.Limits | None = None
     if p.is_dir():
         raise xio.InputError(xio.Problem(name, "c'est un dossier, pas un fichier"))
     size = p.stat().st_size
-    if size == 0:
-        raise xio.InputError(xio.Problem(name, "le fichier est vide (0 octet)"))
     if size > max_bytes:
         raise xio.InputError(xio.Problem(name, f"fichier trop volumineux ({size / 1e9:.1f} Go ; limite {max_bytes / 1e9:.0f} Go)"))
     with tempfile.TemporaryDirectory(prefix="xlsales-big-") as workdir:
