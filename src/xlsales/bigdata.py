@@ -128,14 +128,14 @@ def _read_frame(text_path: Path, sep: str, skip: int, width: int, columns: dict[
         lf = pl.scan_csv(
             text_path, has_header=False, separator=sep, skip_lines=skip, quote_char='"',
             schema={n: pl.String for n in names}, encoding="utf8", raise_if_empty=False,
-            truncate_ragged_lines=False, empty_string_is_null=False,
+            truncate_ragged_lines=False, empty_string_is_null=False, missing_columns="insert",
         )
         wanted = {f: names[j] for f, j in columns.items()}
         filled = pl.any_horizontal([pl.col(n).is_not_null() & (pl.col(n) != "") for n in names])
         frame = (lf.with_row_index("__i").filter(filled)
                  .select([pl.col("__i")] + [pl.col(c).fill_null("").alias(f) for f, c in wanted.items()])
                  .collect())
-    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError, pl.exceptions.NoDataError) as exc:
+    except pl.exceptions.PolarsError as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise xio.InputError(xio.Problem(
             name, f"CSV illisible : une ligne n'a pas autant de valeurs que d'en-têtes (séparateur « {sep} » dans "
