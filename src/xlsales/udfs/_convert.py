@@ -3,6 +3,8 @@
 xlwings passes cells as they are: ``None`` for an empty cell, ``float``/``int``/``bool``,
 ``str`` (numbers typed as French text: "1 234,50", "12 %", "15,5 €"), ``datetime`` for
 dates, and - because every argument is declared with ``ndim=2`` - ranges as lists of rows.
+A numpy array (what xlwings' ``np.array`` converter hands, or a caller in Python) is accepted too:
+numbers go straight through, anything else is read as the same lists.
 """
 
 from __future__ import annotations
@@ -75,14 +77,21 @@ def parse_number(text: str) -> float | None:
     return value / 100 if percent else value
 
 
+def _plain(value):
+    """A numpy array as the nested lists xlwings hands (other values unchanged)."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def is_missing(value) -> bool:
     """True for an empty cell: ``None``, ``""``, ``[[None]]``."""
+    value = _plain(value)
     while isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def _scalar(value):
+    value = _plain(value)
     while isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     return value
@@ -140,6 +149,12 @@ def _fast_matrix(value, empty: float | None) -> np.ndarray | None:
 
 def matrix(value, name: str, *, empty: float | None = 0.0) -> np.ndarray:
     """A 2-D float array from a cell or a range (an empty cell counts as ``empty``, like Excel's arithmetic)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fiub" and 0 < value.size and value.ndim <= 2:
+            arr = np.asarray(value, dtype=float).reshape((1, -1) if value.ndim < 2 else value.shape)
+            if np.isfinite(arr).all():
+                return arr
+        value = value.tolist()
     if not isinstance(value, (list, tuple)):
         value = [[value]]
     elif value and not isinstance(value[0], (list, tuple)):
@@ -155,6 +170,8 @@ def matrix(value, name: str, *, empty: float | None = 0.0) -> np.ndarray:
 
 def number(value, name: str, *, empty: float | None = 0.0):
     """A required argument: a number (empty cell = ``empty``) or, for a range, a 2-D array."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return matrix(value, name, empty=empty)
     value_s = _scalar(value)
     if isinstance(value_s, (list, tuple)):
         return matrix(value, name, empty=empty)
@@ -175,6 +192,7 @@ def series(value, name: str, *, optional: bool = False):
     """
     if optional and is_missing(value):
         return None
+    value = _plain(value)
     if not isinstance(value, (list, tuple)):
         value = [[value]]
     elif value and not isinstance(value[0], (list, tuple)):

@@ -11,8 +11,10 @@ reading the cell as empty.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import xlwings as xw
@@ -119,15 +121,49 @@ def elementwise(core_function, **arguments):
     bad = np.argwhere(~np.isfinite(result))
     if bad.size == 0:
         return result
-    out = result.astype(object)
+    errors = {}
     broadcast = {k: np.broadcast_to(v, shape) for k, v in values.items()}
     for index in map(tuple, bad):
         try:
             core_function(**{k: float(v[index]) for k, v in broadcast.items()})
-            out[index] = "#NUM!"
+            errors[index] = "#NUM!"
         except SalesMathError as error:
-            out[index] = error.excel
-    return out
+            errors[index] = error.excel
+    return CellGrid(result, errors)
+
+
+class CellGrid:
+    """Numbers with an Excel error at a few positions: ``values`` (float array, NaN where an error
+    is) and ``errors`` (index → "#DIV/0!"…). Converted to cells without a Python object per number;
+    ``numpy.asarray`` gives the object array (numbers and error texts)."""
+
+    __slots__ = ("values", "errors")
+
+    def __init__(self, values: np.ndarray, errors: dict):
+        self.values, self.errors = values, errors
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.values.astype(object)
+        for index, error in self.errors.items():
+            out[index] = error
+        return out if dtype is None else out.astype(dtype)
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+
+@contextmanager
+def _gc_paused():
+    """Building a million one-cell lists makes the cyclic garbage collector run again and again
+    (five times slower); these lists hold no cycle, so it is paused meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _cell(value):
@@ -141,16 +177,25 @@ def _cell(value):
     return value
 
 
-def _float_grid(values: np.ndarray) -> list:
-    """A 2-D float array as nested lists, non-finite values as "#NUM!" (fast path, no per-cell Python)."""
-    rows = values.tolist()
+def _float_grid(values: np.ndarray, errors: dict | None = None) -> list:
+    """A 2-D float array as nested lists, non-finite values as "#NUM!" or their error (fast path,
+    no per-cell Python)."""
+    with _gc_paused():
+        rows = values.tolist()
     for r, c in np.argwhere(~np.isfinite(values)):
-        rows[r][c] = "#NUM!"
+        rows[r][c] = (errors or {}).get((r, c), "#NUM!")
     return rows
 
 
 def to_excel(result):
     """Convert a core result to cell values: a scalar, or a 2-D list (1-D results become a column)."""
+    if isinstance(result, CellGrid):
+        values, errors = result.values, result.errors
+        if values.ndim == 1:
+            values, errors = values.reshape(-1, 1), {(i[0], 0): e for i, e in errors.items()}
+        if values.ndim == 2 and values.size > 1:
+            return _float_grid(values, errors)
+        result = np.asarray(result)
     if isinstance(result, (list, tuple)):
         result = np.asarray(result, dtype=object)
     if isinstance(result, np.ndarray):
