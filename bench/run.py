@@ -1,7 +1,8 @@
 """xlsales benchmarks: prints each figure (seconds are wall-clock, best of a few runs).
 
 Run: ``python bench/run.py`` (all), or ``python bench/run.py udf tour`` for some of them.
-Detailed scripts: ``bench/forecast_auto.py`` (accuracy on public series), ``bench/commissions.py``.
+Detailed scripts: ``bench/forecast_auto.py`` (accuracy on public series), ``bench/commissions.py``,
+``bench/dashboard_scale.py`` (the dashboard on 1 M and 10 M sales lines; the CSV files are made once).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def best_of(function, repeats: int = 5) -> float:
 
 
 def bench_udf() -> list[tuple[str, str]]:
-    """A ranged UDF call as Excel makes it: lists of rows in, lists of rows out."""
+    """A ranged UDF call as Excel makes it: lists of rows in, lists of rows out; and with numpy arrays
+    in (what xlwings' ``np.array`` converter hands)."""
     from xlsales.core import margin_rate
     from xlsales.udfs import MARGIN_RATE
 
@@ -36,8 +38,11 @@ def bench_udf() -> list[tuple[str, str]]:
         price_cells = price.reshape(-1, 1).tolist()
         cost_cells = cost.reshape(-1, 1).tolist()
         udf = best_of(lambda: MARGIN_RATE(price_cells, cost_cells), 3)
+        price_array, cost_array = price.reshape(-1, 1), cost.reshape(-1, 1)
+        arrays = best_of(lambda: MARGIN_RATE(price_array, cost_array), 3)
         core = best_of(lambda: margin_rate(price, cost), 5)
         rows.append((f"MARGIN_RATE UDF, {n:,} rows (cell lists in and out)".replace(",", " "), f"{udf:.3f} s"))
+        rows.append((f"MARGIN_RATE UDF, {n:,} rows (numpy arrays in, cell lists out)".replace(",", " "), f"{arrays:.3f} s"))
         rows.append((f"margin_rate core, {n:,} rows (numpy)".replace(",", " "), f"{core * 1000:.1f} ms"))
     return rows
 
@@ -104,12 +109,34 @@ def bench_commissions() -> list[tuple[str, str]]:
     return [("commissions, 10 000 reps × 12 months (compute_pay)", f"{seconds:.3f} s")]
 
 
+def _bench_module(name: str):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_dashboard() -> list[tuple[str, str]]:
+    """xlsales dashboard on 1 000 000 sales lines beside the floor (bench/dashboard_scale.py)."""
+    return _bench_module("dashboard_scale").bench_lines(1_000_000)
+
+
+def bench_beyond_excel() -> list[tuple[str, str]]:
+    """xlsales dashboard on 10 000 000 sales lines: aggregated with polars (bench/dashboard_scale.py)."""
+    return _bench_module("dashboard_scale").bench_beyond(10_000_000)
+
+
 BENCHES = {
     "udf": bench_udf,
     "seasonal": bench_seasonal,
     "tour": bench_tour,
     "forecast_auto": bench_forecast_auto,
     "commissions": bench_commissions,
+    "dashboard": bench_dashboard,
+    "beyond_excel": bench_beyond_excel,
 }
 
 
