@@ -294,3 +294,21 @@ def test_dashboard_on_totals_shows_the_figures_of_the_dashboard_on_lines(two_boo
                 else:
                     assert cb.value == ca.value, (name, ca.coordinate)
     assert compared > 500
+
+
+# -- Excel functions over large ranges ------------------------------------------------------------------
+
+def test_a_large_range_gives_the_same_cells_from_lists_or_numpy_arrays():
+    from xlsales.udfs import MARGIN, MARGIN_RATE
+
+    rng = np.random.default_rng(5)
+    price, cost = rng.uniform(10, 100, 200_000), rng.uniform(5, 50, 200_000)
+    cost[::1000] = 0.0
+    lists = MARGIN_RATE(price.reshape(-1, 1).tolist(), cost.reshape(-1, 1).tolist())
+    arrays = MARGIN_RATE(price.reshape(-1, 1), cost.reshape(-1, 1))
+    assert arrays == lists and len(lists) == 200_000
+    assert lists[0] == ["#DIV/0!"] and lists[1][0] == pytest.approx((price[1] - cost[1]) / cost[1])
+    assert MARGIN(price.reshape(1, -1)[:, :3], 1.0) == [(price[:3] - 1.0).tolist()]
+    for cells in ([["1 234,50"], [None]], [["12 %"], ["#N/A"]], [[True], [2]]):
+        assert MARGIN_RATE(np.array(cells, dtype=object), 10) == MARGIN_RATE(cells, 10)
+    assert MARGIN_RATE(np.array([[120.0]]), 100) == MARGIN_RATE([[120.0]], 100) == pytest.approx(0.2)
