@@ -40,6 +40,9 @@ def _alignment(style: CellStyle) -> Alignment:
     return Alignment(horizontal=style.align, vertical="center" if style.wrap else None, wrap_text=style.wrap)
 
 
+#: first characters that make a spreadsheet read text as a formula
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 _LOCKED = Protection(locked=True)
 _UNLOCKED = Protection(locked=False)
 
@@ -52,9 +55,13 @@ def _write_cell(ws, row: int, column: int, spec) -> None:
         value = spec.value
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             value = dt.datetime(value.year, value.month, value.day)
+        looks_like_formula = isinstance(value, str) and value[:1] in _FORMULA_STARTS
+        if isinstance(value, str) and "\r" in value:
+            # XML readers turn a raw carriage return into a line feed: store it escaped, as Excel does
+            value = value.replace("\r", "_x000D_")
         cell.value = value
-        if isinstance(value, str) and cell.data_type == "f":
-            # text that looks like a formula stays text (formula injection)
+        if looks_like_formula:
+            # text that looks like a formula stays text, also once the user edits it (formula injection)
             cell.data_type = "s"
             cell.quotePrefix = True
     style = STYLES[spec.style]
