@@ -215,3 +215,40 @@ def test_write_table_then_read_back_is_equal(frame, fmt, tmp_path):
     assert (back["date"].to_numpy() == frame["date"].to_numpy()).all()
     for f in ("quantity", "unit_price", "unit_cost", "discount"):
         np.testing.assert_allclose(back[f].to_numpy(), frame[f].to_numpy(), rtol=0, atol=1e-9, err_msg=f)
+
+
+# -- XML entity bombs ----------------------------------------------------------------------------------
+
+def _entity_bomb(path) -> None:
+    """An .xlsx whose shared strings declare a "billion laughs" entity (10⁹ × "lol" once expanded)."""
+    import zipfile
+
+    import xlsxwriter
+
+    source = path.with_name("source.xlsx")
+    book = xlsxwriter.Workbook(str(source))
+    sheet = book.add_worksheet("Ventes")
+    sheet.write_row(0, 0, ["Date", "Client", "Commercial", "Produit", "Quantité", "PU HT"])
+    sheet.write_row(1, 0, ["02/03/2026", "C1", "BOMB", "P1", 1, 2])
+    book.close()
+    entities = "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1) if i > 1 else "lol") * 10}">' for i in range(1, 10))
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(path, "w") as out:
+        for item in z.infolist():
+            data = z.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                text = data.decode("utf-8").replace("?>", f"?><!DOCTYPE lolz [{entities}]>", 1)
+                data = text.replace(">BOMB<", ">&lol9;<").encode("utf-8")
+            out.writestr(item, data)
+
+
+def test_an_xml_entity_bomb_is_refused_at_once(tmp_path):
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    path = tmp_path / "ventes.xlsx"
+    _entity_bomb(path)
+    with pytest.raises(xio.InputError, match=r"ventes\.xlsx : classeur illisible"):
+        xio.read_sales(path)
+    assert DEFUSEDXML  # openpyxl parses with defusedxml (a dependency): entities are forbidden
+    with pytest.raises(ValueError, match="could not read strings"):
+        openpyxl.load_workbook(path)
