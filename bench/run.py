@@ -41,9 +41,10 @@ def bench_udf() -> list[tuple[str, str]]:
         price_array, cost_array = price.reshape(-1, 1), cost.reshape(-1, 1)
         arrays = best_of(lambda: MARGIN_RATE(price_array, cost_array), 3)
         core = best_of(lambda: margin_rate(price, cost), 5)
-        rows.append((f"MARGIN_RATE UDF, {n:,} rows (cell lists in and out)".replace(",", " "), f"{udf:.3f} s"))
-        rows.append((f"MARGIN_RATE UDF, {n:,} rows (numpy arrays in, cell lists out)".replace(",", " "), f"{arrays:.3f} s"))
-        rows.append((f"margin_rate core, {n:,} rows (numpy)".replace(",", " "), f"{core * 1000:.1f} ms"))
+        count = f"{n:,}".replace(",", " ")
+        rows.append((f"MARGIN_RATE UDF, {count} rows (cell lists in and out)", f"{udf:.3f} s"))
+        rows.append((f"MARGIN_RATE UDF, {count} rows (numpy arrays in, cell lists out)", f"{arrays:.3f} s"))
+        rows.append((f"margin_rate core, {count} rows (numpy)", f"{core * 1000:.1f} ms"))
     return rows
 
 
