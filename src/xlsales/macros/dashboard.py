@@ -197,10 +197,8 @@ def _sales_sheet(sales: pd.DataFrame, L: dict, data_block: bool = False) -> Shee
     if data_block:  # a few arrays instead of one cell object per value (a million lines)
         sheet.blocks.append(DataBlock(2, 1, [_block_column(sales, f, n) for f in fields] + list(calculated.values()),
                                       [styles.get(f, "data_text") for f in fields] + [calc_styles[f] for f in calculated]))
-        fields_to_cells = []
-    else:
-        fields_to_cells = fields
-    for f in fields_to_cells:
+    cell_rows = 0 if data_block else n
+    for f in fields if cell_rows else ():
         if f in sales.columns:
             values = sales[f]
             if f == "date":
@@ -210,7 +208,7 @@ def _sales_sheet(sales: pd.DataFrame, L: dict, data_block: bool = False) -> Shee
             data[f] = values.tolist()
         else:
             data[f] = [0.0 if f == "discount" else None] * n
-    for i in range(n if not data_block else 0):
+    for i in range(cell_rows):
         r = i + 2
         for j, f in enumerate(fields, start=1):
             value = data[f][i]
