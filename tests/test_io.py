@@ -547,3 +547,13 @@ def test_old_formats_are_refused_with_advice(tmp_path):
     p = tmp_path / "ventes.xls"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     assert "enregistrez le fichier en .xlsx ou en CSV" in str(err(p))
+
+
+def test_write_table_keeps_text_shaped_like_xml(tmp_path):
+    # XlsxWriter's constant-memory mode would copy "<r>…</r>" into the file as raw XML
+    frame = pd.DataFrame({"rep": ["<r><t>x</t></r>", "Ana"], "name": ["<b>gras</b>", None]})
+    path = tmp_path / "equipe.xlsx"
+    xio.write_table(frame, path, xio.REPS)
+    back = xio.read_reps(path)
+    assert back["rep"].tolist() == ["<r><t>x</t></r>", "Ana"]
+    assert back["name"].tolist()[0] == "<b>gras</b>"

@@ -1799,6 +1799,21 @@ def write_table(
     return atomic_write(path, write, force=force)
 
 
+def write_xlsx_text(ws, row: int, col: int, text: str, cell_format=None, *, plain_format) -> None:
+    """XlsxWriter's ``write_string`` that keeps every text as text.
+
+    XlsxWriter copies a text shaped like ``<r>…</r>`` into the file as raw rich-text XML (its own
+    shortcut), so a crafted value could change or break the file: such a text is written as a rich
+    string of two runs (``plain_format`` = a format made once with ``workbook.add_format()``), which
+    shows the same characters.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        parts = [text[:1], plain_format, text[1:]] + ([cell_format] if cell_format is not None else [])
+        ws.write_rich_string(row, col, *parts)
+    else:
+        ws.write_string(row, col, text, cell_format)
+
+
 def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Column]) -> None:
     import xlsxwriter
 
@@ -1807,6 +1822,7 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Colum
         title = (schema.sheet_names[0] if schema.sheet_names else schema.name).capitalize()[:31]
         ws = wb.add_worksheet(title)
         head = wb.add_format({"bold": True})
+        plain = wb.add_format()
         date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
         money = wb.add_format({"num_format": "#,##0.00"})
         pct = wb.add_format({"num_format": "0.0%"})
@@ -1845,6 +1861,6 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Colum
                 elif isinstance(v, bool):
                     ws.write_string(i + 1, j, "oui" if v else "non")
                 else:
-                    ws.write_string(i + 1, j, str(v))
+                    write_xlsx_text(ws, i + 1, j, str(v), plain_format=plain)
     finally:
         wb.close()

@@ -30,6 +30,7 @@ from xlsxwriter.utility import (
     xl_range,
 )
 
+from ..io import write_xlsx_text
 from .formats import COLORS, STYLES
 from .plan import BookPlan, ChartSpec, DataBlock, SheetPlan, png_size
 
@@ -54,6 +55,7 @@ class _Formats:
     def __init__(self, workbook):
         self.workbook = workbook
         self.cache = {}
+        self.plain = workbook.add_format()
 
     def get(self, name: str, quote: bool = False):
         key = (name, quote)
@@ -117,7 +119,7 @@ def _write_cells(ws, plan: SheetPlan, formats: _Formats, skip: set[tuple[int, in
         else:
             text = str(value)
             # write_string never turns "=…" into a formula; the quote prefix keeps it text when edited
-            ws.write_string(r, c, text, formats.get(spec.style, quote=_needs_quote(text)))
+            write_xlsx_text(ws, r, c, text, formats.get(spec.style, quote=_needs_quote(text)), plain_format=formats.plain)
 
 
 def _value_xml(ws, value, formats: _Formats, style: str) -> str:
