@@ -10183,6 +10183,21 @@ def write_table(
     return atomic_write(path, write, force=force)
 
 
+def write_xlsx_text(ws, row: int, col: int, text: str, cell_format=None, *, plain_format) -> None:
+    """XlsxWriter's ``write_string`` that keeps every text as text.
+
+    XlsxWriter copies a text shaped like ``<r>…</r>`` into the file as raw rich-text XML (its own
+    shortcut), so a crafted value could change or break the file: such a text is written as a rich
+    string of two runs (``plain_format`` = a format made once with ``workbook.add_format()``), which
+    shows the same characters.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        parts = [text[:1], plain_format, text[1:]] + ([cell_format] if cell_format is not None else [])
+        ws.write_rich_string(row, col, *parts)
+    else:
+        ws.write_string(row, col, text, cell_format)
+
+
 def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Column]) -> None:
     import xlsxwriter
 
@@ -10191,6 +10206,7 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Colum
         title = (schema.sheet_names[0] if schema.sheet_names else schema.name).capitalize()[:31]
         ws = wb.add_worksheet(title)
         head = wb.add_format({"bold": True})
+        plain = wb.add_format()
         date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
         money = wb.add_format({"num_format": "#,##0.00"})
         pct = wb.add_format({"num_format": "0.0%"})
@@ -10229,7 +10245,7 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path, schema: Schema, cols: list[Colum
                 elif isinstance(v, bool):
                     ws.write_string(i + 1, j, "oui" if v else "non")
                 else:
-                    ws.write_string(i + 1, j, str(v))
+                    write_xlsx_text(ws, i + 1, j, str(v), plain_format=plain)
     finally:
         wb.close()
 ''',
@@ -11383,10 +11399,8 @@ def _sales_sheet(sales: pd.DataFrame, L: dict, data_block: bool = False) -> Shee
     if data_block:  # a few arrays instead of one cell object per value (a million lines)
         sheet.blocks.append(DataBlock(2, 1, [_block_column(sales, f, n) for f in fields] + list(calculated.values()),
                                       [styles.get(f, "data_text") for f in fields] + [calc_styles[f] for f in calculated]))
-        fields_to_cells = []
-    else:
-        fields_to_cells = fields
-    for f in fields_to_cells:
+    cell_rows = 0 if data_block else n
+    for f in fields if cell_rows else ():
         if f in sales.columns:
             values = sales[f]
             if f == "date":
@@ -11396,7 +11410,7 @@ def _sales_sheet(sales: pd.DataFrame, L: dict, data_block: bool = False) -> Shee
             data[f] = values.tolist()
         else:
             data[f] = [0.0 if f == "discount" else None] * n
-    for i in range(n if not data_block else 0):
+    for i in range(cell_rows):
         r = i + 2
         for j, f in enumerate(fields, start=1):
             value = data[f][i]
@@ -21346,7 +21360,7 @@ def _python_values(values) -> list:
         return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
     out = []
     for v in arr.tolist():
-        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NaT:  # empty, as in the renderer
             out.append(None)
         else:
             out.append(v)
@@ -21684,6 +21698,8 @@ def __getattr__(name: str):
 xlwings passes cells as they are: ``None`` for an empty cell, ``float``/``int``/``bool``,
 ``str`` (numbers typed as French text: "1 234,50", "12 %", "15,5 €"), ``datetime`` for
 dates, and - because every argument is declared with ``ndim=2`` - ranges as lists of rows.
+A numpy array (what xlwings' ``np.array`` converter hands, or a caller in Python) is accepted too:
+numbers go straight through, anything else is read as the same lists.
 """
 
 from __future__ import annotations
@@ -21756,14 +21772,21 @@ def parse_number(text: str) -> float | None:
     return value / 100 if percent else value
 
 
+def _plain(value):
+    """A numpy array as the nested lists xlwings hands (other values unchanged)."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def is_missing(value) -> bool:
     """True for an empty cell: ``None``, ``""``, ``[[None]]``."""
+    value = _plain(value)
     while isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def _scalar(value):
+    value = _plain(value)
     while isinstance(value, (list, tuple)) and len(value) == 1:
         value = value[0]
     return value
@@ -21821,6 +21844,12 @@ def _fast_matrix(value, empty: float | None) -> np.ndarray | None:
 
 def matrix(value, name: str, *, empty: float | None = 0.0) -> np.ndarray:
     """A 2-D float array from a cell or a range (an empty cell counts as ``empty``, like Excel's arithmetic)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "fiub" and 0 < value.size and value.ndim <= 2:
+            arr = np.asarray(value, dtype=float).reshape((1, -1) if value.ndim < 2 else value.shape)
+            if np.isfinite(arr).all():
+                return arr
+        value = value.tolist()
     if not isinstance(value, (list, tuple)):
         value = [[value]]
     elif value and not isinstance(value[0], (list, tuple)):
@@ -21836,6 +21865,8 @@ def matrix(value, name: str, *, empty: float | None = 0.0) -> np.ndarray:
 
 def number(value, name: str, *, empty: float | None = 0.0):
     """A required argument: a number (empty cell = ``empty``) or, for a range, a 2-D array."""
+    if isinstance(value, np.ndarray) and value.size > 1:
+        return matrix(value, name, empty=empty)
     value_s = _scalar(value)
     if isinstance(value_s, (list, tuple)):
         return matrix(value, name, empty=empty)
@@ -21856,6 +21887,7 @@ def series(value, name: str, *, optional: bool = False):
     """
     if optional and is_missing(value):
         return None
+    value = _plain(value)
     if not isinstance(value, (list, tuple)):
         value = [[value]]
     elif value and not isinstance(value[0], (list, tuple)):
@@ -21916,8 +21948,10 @@ reading the cell as empty.
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import xlwings as xw
@@ -22024,15 +22058,49 @@ def elementwise(core_function, **arguments):
     bad = np.argwhere(~np.isfinite(result))
     if bad.size == 0:
         return result
-    out = result.astype(object)
+    errors = {}
     broadcast = {k: np.broadcast_to(v, shape) for k, v in values.items()}
     for index in map(tuple, bad):
         try:
             core_function(**{k: float(v[index]) for k, v in broadcast.items()})
-            out[index] = "#NUM!"
+            errors[index] = "#NUM!"
         except SalesMathError as error:
-            out[index] = error.excel
-    return out
+            errors[index] = error.excel
+    return CellGrid(result, errors)
+
+
+class CellGrid:
+    """Numbers with an Excel error at a few positions: ``values`` (float array, NaN where an error
+    is) and ``errors`` (index → "#DIV/0!"…). Converted to cells without a Python object per number;
+    ``numpy.asarray`` gives the object array (numbers and error texts)."""
+
+    __slots__ = ("values", "errors")
+
+    def __init__(self, values: np.ndarray, errors: dict):
+        self.values, self.errors = values, errors
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.values.astype(object)
+        for index, error in self.errors.items():
+            out[index] = error
+        return out if dtype is None else out.astype(dtype)
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+
+@contextmanager
+def _gc_paused():
+    """Building a million one-cell lists makes the cyclic garbage collector run again and again
+    (five times slower); these lists hold no cycle, so it is paused meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _cell(value):
@@ -22046,16 +22114,25 @@ def _cell(value):
     return value
 
 
-def _float_grid(values: np.ndarray) -> list:
-    """A 2-D float array as nested lists, non-finite values as "#NUM!" (fast path, no per-cell Python)."""
-    rows = values.tolist()
+def _float_grid(values: np.ndarray, errors: dict | None = None) -> list:
+    """A 2-D float array as nested lists, non-finite values as "#NUM!" or their error (fast path,
+    no per-cell Python)."""
+    with _gc_paused():
+        rows = values.tolist()
     for r, c in np.argwhere(~np.isfinite(values)):
-        rows[r][c] = "#NUM!"
+        rows[r][c] = (errors or {}).get((r, c), "#NUM!")
     return rows
 
 
 def to_excel(result):
     """Convert a core result to cell values: a scalar, or a 2-D list (1-D results become a column)."""
+    if isinstance(result, CellGrid):
+        values, errors = result.values, result.errors
+        if values.ndim == 1:
+            values, errors = values.reshape(-1, 1), {(i[0], 0): e for i, e in errors.items()}
+        if values.ndim == 2 and values.size > 1:
+            return _float_grid(values, errors)
+        result = np.asarray(result)
     if isinstance(result, (list, tuple)):
         result = np.asarray(result, dtype=object)
     if isinstance(result, np.ndarray):
