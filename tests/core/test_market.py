@@ -153,17 +153,18 @@ def test_mediale_errors():
 
 
 def test_hhi_published():
-    # https://375835.pnozaj.asia/terme?id=2738 quoting the European Commission glossary (2002):
-    # five firms with 20 % each -> 400 x 5 = 2 000.
+    # European Commission, "Glossary of terms used in EU competition policy" (2002), entry
+    # Herfindahl-Hirschman index: five firms with 20 % each -> 400 x 5 = 2 000.
     assert market.hhi([0.2] * 5) == pytest.approx(2000)
-    # https://laurelhillcemetery.blog/fr/indice-de-herfindahl-29185 : 2 x 50 % -> 5 000; 40 % + 4 x 15 %
-    # -> 2 500; 10 x 10 % -> 1 000; 20 x 5 % -> 500; 25 % + 19 equal shares of the rest -> 921.
+    # Classic cases worked by hand: 2 x 50 % -> 5 000; 40 % + 4 x 15 % -> 1 600 + 900 = 2 500;
+    # 10 x 10 % -> 1 000; 20 x 5 % -> 500; 25 % + 19 equal shares of the rest -> 625 + 19 x 15.58 = 921.
     assert market.hhi([0.5, 0.5]) == pytest.approx(5000)
     assert market.hhi([0.4] + [0.15] * 4) == pytest.approx(2500)
     assert market.hhi([0.1] * 10) == pytest.approx(1000)
     assert market.hhi([0.05] * 20) == pytest.approx(500)
     assert market.hhi([0.25] + [0.75 / 19] * 19) == pytest.approx(921, abs=0.5)
-    # https://helpleft.com/fr/finance/what-is-the-herfindahl-hirschman-index.html : 30, 30, 20, 20 -> 2 600
+    # U.S. Department of Justice, "Herfindahl-Hirschman Index" (https://www.justice.gov/atr/herfindahl-hirschman-index):
+    # four firms with 30, 30, 20 and 20 % -> 2 600 (shares given in percent points)
     assert market.hhi([30, 30, 20, 20]) == pytest.approx(2600)
     # https://www.calculatorultra.com/fr/tool/herfindahl-index-calculator.html : 30/25/25/20 % -> 0,255 on
     # the 0-1 scale, i.e. 2 550 on the 0-10 000 scale.
