@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: random examples on developers' machines (to find new cases), a fixed sequence in
+# CI (a submission's result must not depend on luck). Failing examples found locally get a test.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 from xlsales.recalc import find_soffice
 

@@ -312,3 +312,14 @@ def test_a_large_range_gives_the_same_cells_from_lists_or_numpy_arrays():
     for cells in ([["1 234,50"], [None]], [["12 %"], ["#N/A"]], [[True], [2]]):
         assert MARGIN_RATE(np.array(cells, dtype=object), 10) == MARGIN_RATE(cells, 10)
     assert MARGIN_RATE(np.array([[120.0]]), 100) == MARGIN_RATE([[120.0]], 100) == pytest.approx(0.2)
+
+
+def test_a_lone_carriage_return_in_a_title_line_is_not_a_line_break(tmp_path):
+    # found by the reader fuzz test: "Export du \r\r\n" is one line for the reader and for polars
+    raw = ("Export du \r\r\nDate facture;Code client;Commercial;Référence;Quantité;Prix unitaire HT\r\n"
+           "01/01/2000;C1;Ana;P1;2;10,5\r\n").encode("utf-8")
+    path = tmp_path / "ventes.csv"
+    path.write_bytes(raw)
+    assert len(xio.read_sales(path)) == 1
+    totals = aggregate_sales(path)
+    assert totals.attrs["lines"] == 1 and totals["revenue"].sum() == 21.0

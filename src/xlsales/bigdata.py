@@ -93,7 +93,11 @@ def _head(path: Path, name: str) -> tuple[list[list[str]], str]:
         raise xio.InputError(xio.Problem(name, "le fichier est vide"))
     if b"\x00" in raw[:4096]:
         raise xio.InputError(xio.Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
-    lines = raw.decode("utf-8", errors="ignore").lstrip("\ufeff").splitlines()
+    # lines as polars counts them (skip_lines): only "\n" ends a line; a lone "\r" stays inside it
+    text = raw.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
     if len(raw) == _HEAD_BYTES and lines:
         lines = lines[:-1]  # possibly cut
     sep = xio._sniff_separator(lines)
