@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io as xio
+from ..sheets.sales import sales_lines_sheet
 from ..sheets.formulas import SalesTable, column, safe_ratio
 from ..sheets.plan import (
     BookPlan,
@@ -348,52 +349,11 @@ def _master_sheet(master: pd.DataFrame) -> SheetPlan:
 
 def _sales_sheet(sales: pd.DataFrame) -> SheetPlan:
     """The ``Ventes`` table: the dashboard's columns and calculated columns, plus « Nouvelle facture »."""
-    sheet = SheetPlan(SHEETS["sales"], role="input", protect=False, freeze="A2", tab_color="70AD47")
-    fields = list(SalesTable.INPUT)
-    styles = {"date": "data_date", "quantity": "data_dec", "unit_price": "data_eur", "unit_cost": "data_eur",
-              "discount": "data_pct"}
-    calculated = SalesTable.calculated_formulas()
     r = SalesTable.row
     invoice = r("invoice")
-    calculated["new_invoice"] = (f'=IF({invoice}="",1,IF(MATCH({invoice},{SalesTable.col("invoice")},0)'
-                                 f'=ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]),1,0))')
-    calc_headers = {**SalesTable.CALCULATED, "new_invoice": NEW_INVOICE}
-    calc_styles = {"revenue": "calc_eur", "cost": "calc_eur", "margin": "calc_eur", "year": "calc_int",
-                   "month": "calc_int", "new_invoice": "calc_int"}
-    headers = [SalesTable.INPUT[f] for f in fields] + [calc_headers[f] for f in calculated]
-    sheet.row(1, 1, headers, style="header")
-    n = len(sales)
-    data = {}
-    for f in fields:
-        if f in sales.columns:
-            values = sales[f]
-            if f == "date":
-                values = pd.to_datetime(values).dt.date
-            elif f == "paid" and values.dtype == bool:
-                values = values.map({True: "oui", False: "non"})
-            data[f] = values.astype(object).tolist()
-        else:
-            data[f] = [0.0 if f == "discount" else None] * n
-    for i in range(n):
-        row = i + 2
-        for j, f in enumerate(fields, start=1):
-            value = data[f][i]
-            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-                value = None
-            sheet.set(row, j, value, style=styles.get(f, "data_text"))
-        for k, (f, formula) in enumerate(calculated.items(), start=len(fields) + 1):
-            sheet.set(row, k, formula=formula, style=calc_styles.get(f, "calc_text"))
-    last_col = len(headers)
-    sheet.tables.append(TableSpec(SalesTable.name, f"A1:{col(last_col)}{max(n, 1) + 1}",
-                                  calculated={calc_headers[f]: formula for f, formula in calculated.items()}))
-    widths = {"date": 11, "invoice": 13, "customer": 10, "customer_name": 28, "rep": 18, "region": 12, "channel": 14,
-              "product": 12, "family": 20, "quantity": 9, "unit_price": 12, "unit_cost": 12, "discount": 8, "paid": 9}
-    for j, f in enumerate(fields, start=1):
-        sheet.widths[col(j)] = widths.get(f, 12)
-    for k in range(len(fields) + 1, last_col + 1):
-        sheet.widths[col(k)] = 13
-    sheet.print_setup = PrintSetup(title_rows="1:1")
-    return sheet
+    new_invoice = (f'=IF({invoice}="",1,IF(MATCH({invoice},{SalesTable.col("invoice")},0)'
+                   f'=ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]),1,0))')
+    return sales_lines_sheet(sales, SHEETS["sales"], extra_calculated={"new_invoice": (NEW_INVOICE, new_invoice, "calc_int")})
 
 
 # -- Clients ---------------------------------------------------------------------------------------
