@@ -215,8 +215,9 @@ def render_sheet(ws, plan: SheetPlan) -> None:
     ws.page_setup.fitToHeight = setup.fit_height
     if setup.title_rows:
         ws.print_title_rows = setup.title_rows
-    if setup.area:
-        ws.print_area = setup.area
+    area = plan.print_area()
+    if area:
+        ws.print_area = area
     if setup.header:
         ws.oddHeader.center.text = setup.header
     ws.oddFooter.center.text = setup.footer

@@ -370,8 +370,9 @@ def _render_sheet(workbook, ws, plan: SheetPlan, formats: _Formats) -> None:
     if setup.title_rows:
         first, last = (int(x) for x in setup.title_rows.split(":"))
         ws.repeat_rows(first - 1, last - 1)
-    if setup.area:
-        ws.print_area(setup.area)
+    area = plan.print_area()
+    if area:
+        ws.print_area(area)
     if setup.header:
         ws.set_header("&C" + setup.header.replace("&", "&&"))
     ws.set_footer("&C" + setup.footer)
