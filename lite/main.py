@@ -21196,6 +21196,26 @@ class SheetPlan:
     def max_column(self) -> int:
         return max([c for _, c in self.cells] + [b.last_column for b in self.blocks], default=1)
 
+    def print_area(self) -> str | None:
+        """The area to print: the set-up's, or — when charts or pictures stand beside the cells — the
+        cells widened to cover them (spreadsheets fit the page to the cells only and cut what is beyond)."""
+        if self.print_setup.area:
+            return self.print_setup.area
+        drawings = [(c.anchor, c.width_cm * 37.8, c.height_cm * 37.8) for c in self.charts]
+        drawings += [(i.anchor, *i.size) for i in getattr(self, "images", ())]
+        if not drawings:
+            return None
+        last_row, last_col = self.max_row, self.max_column
+        for anchor, width_px, height_px in drawings:
+            letter, row = coordinate_from_string(anchor)
+            column = column_index_from_string(letter)
+            while width_px > 0:  # column widths in characters: about 7 px each plus 5 px of padding
+                width_px -= self.widths.get(col(column), 8.43) * 7 + 5
+                column += 1
+            last_col = max(last_col, column - 1)
+            last_row = max(last_row, row + int(height_px / 20) + 1)
+        return f"A1:{col(last_col)}{last_row}"
+
     def expand_blocks(self) -> None:
         """Turn the data blocks into ordinary cells (for renderers that write cell by cell)."""
         for block in self.blocks:
