@@ -11,7 +11,7 @@ import string
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from xlsales import io as xio
@@ -167,6 +167,8 @@ def test_export_like_files_give_a_frame_or_an_input_error(raw, tmp_path):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(raw=csv_files())
+# found by a random run: a carriage return inside quotes made the separator sniffing raise csv.Error
+@example(raw=b'Date facture;N\xc2\xb0 facture;N\xc2\xb0 facture;N\xc2\xb0 facture\n01/01/2000;;;\n01/01/2000;;"""";"\r"')
 def test_the_large_file_path_agrees_with_the_reader(raw, tmp_path):
     path = tmp_path / "ventes.csv"
     path.write_bytes(raw)

@@ -16,7 +16,6 @@ through Python; the ten million rows stay in polars.
 from __future__ import annotations
 
 import codecs
-import csv
 import os
 import tempfile
 from pathlib import Path
@@ -101,7 +100,7 @@ def _head(path: Path, name: str) -> tuple[list[list[str]], str]:
     if len(raw) == _HEAD_BYTES and lines:
         lines = lines[:-1]  # possibly cut
     sep = xio._sniff_separator(lines)
-    preview = [next(csv.reader([line], delimiter=sep)) if line.strip() else [] for line in lines[:30]]
+    preview = [xio.split_line(line, sep) if line.strip() else [] for line in lines[:30]]
     return preview, sep
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as _dt
+import io as _io
 import os
 import re
 import tempfile
@@ -1033,13 +1034,18 @@ def _detect_encoding(raw: bytes) -> str:
         return "latin-1"
 
 
+def split_line(line: str, sep: str) -> list[str]:
+    """The values of one CSV line (a stray carriage return ends the record instead of raising)."""
+    return next(csv.reader(_io.StringIO(line, newline=""), delimiter=sep), [])
+
+
 def _sniff_separator(lines: list[str]) -> str:
     best, best_score = ";", -1.0
     for sep in (";", ",", "\t", "|"):
         counts = []
         for line in lines[:30]:
             if line.strip():
-                counts.append(len(next(csv.reader([line], delimiter=sep))) - 1)
+                counts.append(len(split_line(line, sep)) - 1)
         if not counts:
             continue
         top = max(counts)
@@ -1066,13 +1072,11 @@ def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]
     if len(raw) > 65536 and lines:
         lines = lines[:-1]  # possibly cut
     sep = _sniff_separator(lines)
-    preview = [next(csv.reader([line], delimiter=sep)) if line.strip() else [] for line in lines[:30]]
+    preview = [split_line(line, sep) if line.strip() else [] for line in lines[:30]]
     return preview, raw, enc, sep
 
 
 def _csv_cells(raw: bytes, enc: str, sep: str, skip: int, name: str) -> pd.DataFrame:
-    import io as _io
-
     try:
         df = pd.read_csv(
             _io.BytesIO(raw), sep=sep, header=None, skiprows=skip, dtype=object, na_filter=False,
