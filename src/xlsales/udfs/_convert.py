@@ -10,6 +10,7 @@ numbers go straight through, anything else is read as the same lists.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 
@@ -126,11 +127,14 @@ _NUMBER_TYPES = (float, int, bool, type(None))
 def _fast_matrix(value, empty: float | None) -> np.ndarray | None:
     """numpy's own conversion for ranges of numbers and empty cells (1 000 000 cells in ~0.1 s);
     None when a cell needs the careful path (text, dates, errors, ragged rows)."""
-    try:
-        cells = np.array(value)
-    except ValueError:  # ragged rows
+    if not value or not all(isinstance(row, (list, tuple)) for row in (value[0], value[-1])):
         return None
-    if cells.ndim != 2 or cells.size == 0:
+    try:  # one flat list: numpy converts it twice as fast as nested rows
+        widths = set(map(len, value))
+        if len(widths) != 1 or 0 in widths:
+            return None  # ragged or empty rows
+        cells = np.array(list(itertools.chain.from_iterable(value))).reshape(len(value), widths.pop())
+    except (TypeError, ValueError):  # a row that is not a list
         return None
     if cells.dtype.kind in "fiub":
         arr = cells.astype(float)
