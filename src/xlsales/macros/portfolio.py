@@ -350,9 +350,14 @@ def _master_sheet(master: pd.DataFrame) -> SheetPlan:
 def _sales_sheet(sales: pd.DataFrame) -> SheetPlan:
     """The ``Ventes`` table: the dashboard's columns and calculated columns, plus « Nouvelle facture »."""
     r = SalesTable.row
-    invoice = r("invoice")
-    new_invoice = (f'=IF({invoice}="",1,IF(MATCH({invoice},{SalesTable.col("invoice")},0)'
-                   f'=ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]),1,0))')
+    invoice, invoices = r("invoice"), SalesTable.col("invoice")
+    position = f'(ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]))'
+    first_line = f"IF(MATCH({invoice},{invoices},0)={position},1,0)"
+    # An export lists the lines of an invoice together: the line above, when it has the same
+    # number, settles it at once (IF evaluates one branch), and MATCH — a scan from the top of the
+    # table — runs once per invoice instead of once per line.
+    new_invoice = (f'=IF({invoice}="",1,IF({position}=1,{first_line},'
+                   f'IF(INDEX({invoices},{position}-1)={invoice},0,{first_line})))')
     return sales_lines_sheet(sales, SHEETS["sales"], extra_calculated={"new_invoice": (NEW_INVOICE, new_invoice, "calc_int")})
 
 
