@@ -9366,7 +9366,9 @@ def _text_column(values: np.ndarray) -> tuple[pd.Series, np.ndarray]:
     is_str, *_ = _kinds_of(uniq)
     txt = uniq if is_str.all() else np.array([u if s else _text_of(u) for u, s in zip(uniq, is_str)], dtype=object)
     s = pd.Series(txt, dtype=object).astype(str).str.strip(" \u00a0")
-    empty = np.array(s == "", dtype=bool)
+    # a cell of line breaks, tabs or other spaces only is empty; other text keeps its tab or line
+    # break (a leading one is part of a formula-injection payload, written back as text)
+    empty = np.array(s.str.strip() == "", dtype=bool)
     u = np.array(s, dtype=object)
     u[empty] = None
     col = text_series(u).take(codes).reset_index(drop=True)
@@ -9439,6 +9441,9 @@ def _sniff_separator(lines: list[str]) -> str:
     return best
 
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]], bytes, str, str]:
     """Bytes, encoding, separator and the first rows (for finding the header) of a CSV file."""
     size = path.stat().st_size
@@ -9452,7 +9457,11 @@ def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]
         raise InputError(Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
     enc = _detect_encoding(raw)
     head = raw.decode(enc, errors="ignore")[:65536] if utf16 else _decode_head(raw, enc)
-    lines = head.lstrip("\ufeff").splitlines()
+    # the lines as pandas' parser counts them (skiprows): "\r\n", "\n" or "\r" end a line; a form
+    # feed or another Unicode line separator (str.splitlines) does not
+    lines = _LINE_BREAK.split(head.lstrip("\ufeff"))
+    if lines and lines[-1] == "":
+        lines.pop()
     if len(raw) > 65536 and lines:
         lines = lines[:-1]  # possibly cut
     sep = _sniff_separator(lines)
@@ -17150,9 +17159,14 @@ def _master_sheet(master: pd.DataFrame) -> SheetPlan:
 def _sales_sheet(sales: pd.DataFrame) -> SheetPlan:
     """The ``Ventes`` table: the dashboard's columns and calculated columns, plus « Nouvelle facture »."""
     r = SalesTable.row
-    invoice = r("invoice")
-    new_invoice = (f'=IF({invoice}="",1,IF(MATCH({invoice},{SalesTable.col("invoice")},0)'
-                   f'=ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]),1,0))')
+    invoice, invoices = r("invoice"), SalesTable.col("invoice")
+    position = f'(ROW()-ROW({SalesTable.name}[[#Headers],[{SalesTable.header("invoice")}]]))'
+    first_line = f"IF(MATCH({invoice},{invoices},0)={position},1,0)"
+    # An export lists the lines of an invoice together: the line above, when it has the same
+    # number, settles it at once (IF evaluates one branch), and MATCH — a scan from the top of the
+    # table — runs once per invoice instead of once per line.
+    new_invoice = (f'=IF({invoice}="",1,IF({position}=1,{first_line},'
+                   f'IF(INDEX({invoices},{position}-1)={invoice},0,{first_line})))')
     return sales_lines_sheet(sales, SHEETS["sales"], extra_calculated={"new_invoice": (NEW_INVOICE, new_invoice, "calc_int")})
 
 
