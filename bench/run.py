@@ -1,7 +1,7 @@
 """xlsales benchmarks: prints each figure (seconds are wall-clock, best of a few runs).
 
 Run: ``python bench/run.py`` (all), or ``python bench/run.py udf tour`` for some of them.
-Detailed scripts: ``bench/forecast_auto.py`` (accuracy on public series), ``bench/commissions.py``,
+Detailed scripts: ``bench/udf_classic.py`` (a UDF through classic xlwings' ``call_udf``), ``bench/forecast_auto.py`` (accuracy on public series), ``bench/commissions.py``,
 ``bench/dashboard_scale.py`` (the dashboard on 1 M and 10 M sales lines; the CSV files are made once).
 """
 
@@ -45,6 +45,14 @@ def bench_udf() -> list[tuple[str, str]]:
         rows.append((f"MARGIN_RATE UDF, {count} rows (cell lists in and out)", f"{udf:.3f} s"))
         rows.append((f"MARGIN_RATE UDF, {count} rows (numpy arrays in, cell lists out)", f"{arrays:.3f} s"))
         rows.append((f"margin_rate core, {count} rows (numpy)", f"{core * 1000:.1f} ms"))
+    # end to end through classic xlwings (its per-cell cleaning included), in a child process: the
+    # pywin32 stand-ins it installs must not leak into the other benchmarks
+    import subprocess
+    from pathlib import Path
+
+    child = subprocess.run([sys.executable, str(Path(__file__).with_name("udf_classic.py"))],
+                           capture_output=True, text=True, check=True)
+    rows += [tuple(line.split("\t")) for line in child.stdout.splitlines() if "\t" in line]
     return rows
 
 
