@@ -6,12 +6,11 @@ schema or raises :class:`~xlsales.io.InputError` — never another exception; th
 from __future__ import annotations
 
 import datetime as dt
-import string
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from xlsales import io as xio

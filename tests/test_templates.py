@@ -4,19 +4,15 @@ button's work done live on the JSON Excel sends (xlwings' Office.js book), input
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 import warnings
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 from xlsales.templates import MACRO, TEMPLATES, build_template, quickstart_vba_project
 
 warnings.filterwarnings("ignore", message=".*extension is not supported.*")
@@ -86,32 +82,14 @@ def test_template_recalculates_without_error(built, name, tmp_path):
     assert error_cells(paths[name], tmp_path) == []
 
 
-def _payload(path: Path) -> dict:
-    """The JSON Excel (Office.js) sends for a book: every sheet's used range of values."""
-    import xlwings
-
-    wb = openpyxl.load_workbook(path, data_only=False)
-    sheets = []
-    for ws in wb.worksheets:
-        values = []
-        for row in ws.iter_rows(values_only=True):
-            values.append(["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v) for v in row])
-        sheets.append({"name": ws.title, "values": values or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
-def _run_live(script: str, env_extra: dict | None = None) -> dict:
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial", **(env_extra or {}))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_button_rebuilds_generated_sheets_and_keeps_inputs(built, tmp_path):
     """What the button does, run on the JSON of the workbook with the user's inputs changed."""
     folder, paths = built
-    payload = _payload(paths["dashboard"])
+    payload = officejs_payload(paths["dashboard"])
     ventes = next(s for s in payload["sheets"] if s["name"] == "Ventes")
     header = ventes["values"][0]
     new_line = list(ventes["values"][1])
@@ -143,7 +121,7 @@ print(json.dumps({{
     "status": [a["values"][0][0] for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "Accueil"],
 }}, default=str))
 """
-    result = _run_live(script)
+    result = run_live(script)
     assert result["inputs_unchanged"]
     assert not {"Ventes", "Objectifs", "Paramètres", "xlwings.conf"} & set(result["touched"])
     assert {"Tableau de bord", "ABC", "Tendance", "Concentration"} <= set(result["touched"])
@@ -157,7 +135,7 @@ print(json.dumps({{
 
 def test_commissions_button_adds_a_rep_and_keeps_every_amount_typed(built, tmp_path):
     folder, paths = built
-    payload = _payload(paths["commissions"])
+    payload = officejs_payload(paths["commissions"])
     team = next(s for s in payload["sheets"] if s["name"] == "Équipe")
     new_rep = list(team["values"][4])
     new_rep[0] = "Zoé Nouvelle"
@@ -179,7 +157,7 @@ saisie = [a["values"] for a in actions if a["func"] == "setFormula" and names[a[
 print(json.dumps({{"names": names, "saisie": saisie[0],
     "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}})}}, default=str))
 """
-    result = _run_live(script)
+    result = run_live(script)
     assert not {"Paramètres", "Équipe", "xlwings.conf"} & set(result["touched"])
     assert result["names"][-1] == "xlwings.conf" and "Relevé Zoé Nouvelle" in result["names"]
     grid = result["saisie"]
@@ -192,7 +170,7 @@ print(json.dumps({{"names": names, "saisie": saisie[0],
 
 def test_training_plan_button_keeps_typed_dates_and_levels(built, tmp_path):
     folder, paths = built
-    payload = _payload(paths["training_plan"])
+    payload = officejs_payload(paths["training_plan"])
     interviews = next(s for s in payload["sheets"] if s["name"] == "Entretiens")
     interviews["values"][5][3] = "2024-05-13T00:00:00.000Z"  # last interview of the first rep, typed by the user
     skills = next(s for s in payload["sheets"] if s["name"] == "Compétences")
@@ -213,7 +191,7 @@ def grid(name):
 print(json.dumps({{"entretiens": grid("Entretiens"), "besoins": grid("Besoins et actions"),
     "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}})}}, default=str))
 """
-    result = _run_live(script)
+    result = run_live(script)
     assert not {"Compétences", "Catalogue", "Paramètres", "xlwings.conf"} & set(result["touched"])
     assert {"Écarts", "Besoins et actions", "Calendrier", "Budget", "Entretiens"} <= set(result["touched"])
     serial = (dt.date(2024, 5, 13) - dt.date(1899, 12, 30)).days

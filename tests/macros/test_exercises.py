@@ -10,10 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 import warnings
 import zipfile
 
@@ -21,6 +18,7 @@ import numpy as np
 import openpyxl
 import pytest
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 
 from xlsales.core import (
     abc_class,
@@ -604,17 +602,6 @@ def test_changed_figures_flow_through_the_key(keys, tmp_path):
 # ------------------------------------------------------------------------------------------------
 
 
-def _payload(path) -> dict:
-    import xlwings
-
-    wb = openpyxl.load_workbook(path, data_only=False)
-    sheets = []
-    for ws in wb.worksheets:
-        values = [["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v)
-                   for v in row] for row in ws.iter_rows(values_only=True)]
-        sheets.append({"name": ws.title, "values": values or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
 def _sheet_values(payload, name):
@@ -638,7 +625,7 @@ def _press_button(tmp_path, topic_text, seed, edit=None) -> tuple[dict, dict]:
     Excel sends, run :func:`refresh` on xlwings' Office.js book; return the payload and what it did."""
     book_path = tmp_path / "cahier.xlsx"
     write_book(plan_for_company(None), book_path)
-    payload = _payload(book_path)
+    payload = officejs_payload(book_path)
     params = _sheet_values(payload, PARAMS_SHEET)
     _put(params, TOPIC_CELL, topic_text)
     _put(params, SEED_CELL, seed)
@@ -661,11 +648,7 @@ print(json.dumps({{"names": names, "student": grid({student!r}), "key": grid({ke
     "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}}),
     "funcs": sorted({{a["func"] for a in actions}})}}, default=str))
 """
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return payload, json.loads(done.stdout.strip().splitlines()[-1])
+    return payload, run_live(script)
 
 
 def test_button_rebuilds_the_chosen_topic_and_seed(tmp_path):

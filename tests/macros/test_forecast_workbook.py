@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 import warnings
 from dataclasses import replace
 
@@ -19,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlsales.core import budget as cb
@@ -671,23 +669,11 @@ def test_sample_company_workbook_matches_the_core(tmp_path):
 # the template button on the JSON Excel sends
 # ------------------------------------------------------------------------------------------------
 
-def _payload(path) -> dict:
-    """The JSON Excel (Office.js) sends for a book: every sheet's used range of values."""
-    import xlwings
-
-    wb = openpyxl.load_workbook(path)
-    sheets = []
-    for ws in wb.worksheets:
-        values = [["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v)
-                   for v in row] for row in ws.iter_rows(values_only=True)]
-        sheets.append({"name": ws.title, "values": values or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
 def test_refresh_rebuilds_outputs_and_keeps_every_input(built, tmp_path):
     _, layout, path = built
-    payload = _payload(path)
+    payload = officejs_payload(path)
     sheets = {s["name"]: s for s in payload["sheets"]}
     hist = sheets["Historique"]["values"]
     n = layout.n
@@ -715,10 +701,7 @@ print(json.dumps({{"names": names, "history_unchanged": before == book.sheets["H
     "trend": grid("Tendance"), "budget": grid("Budget des ventes"), "cash": grid("Trésorerie"),
     "supply": grid("Approvisionnement"), "forecast": grid("Prévision")}}, default=str))
 """
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_live(script)
     assert result["history_unchanged"] and "Historique" not in result["touched"]
     assert set(result["touched"]) == set(SHEETS.values()) - {"Historique"}
     assert result["names"] == list(SHEETS.values())

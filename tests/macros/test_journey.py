@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 import warnings
 import zipfile
 
@@ -20,6 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 
 from xlsales import io as xio
 from xlsales.core import distance_km, distance_matrix_km, funnel, tour
@@ -581,25 +579,12 @@ def test_plan_from_files(tmp_path):
 # the template button: refresh on the JSON of an open workbook (xlwings Office.js book)
 # ------------------------------------------------------------------------------------------------
 
-def _payload(values) -> dict:
-    """What Excel (Office.js) sends for a book: every sheet's used range of values."""
-    import xlwings
-
-    sheets = []
-    for ws in values.worksheets:
-        rows = []
-        for row in ws.iter_rows(values_only=True):
-            rows.append(["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v)
-                         for v in row])
-        sheets.append({"name": ws.title, "values": rows or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": "parcours.xlsx", "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
 @requires_libreoffice
 def test_refresh_keeps_what_was_typed(values, built, tmp_path):
     _, layout, _ = built
-    payload = _payload(values)
+    payload = officejs_payload(values, "parcours.xlsx")
     sheets = {s["name"]: s for s in payload["sheets"]}
     # Entonnoir: spending typed for Recommandation
     funnel_rows = sheets["Entonnoir"]["values"]
@@ -635,10 +620,7 @@ print(json.dumps({{"names": names, "skipped": skipped,
     "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}}),
     "entonnoir": grid("Entonnoir"), "tournee": grid("Tournée")}}, default=str))
 """
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_live(script)
     assert result["names"] == ["Entonnoir", "Carte d'expérience", "Tournée", "Opportunités"]
     assert set(result["touched"]) == {"Entonnoir", "Tournée"} and result["kept"]
     entonnoir = result["entonnoir"]

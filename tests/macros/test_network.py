@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -18,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 
 from xlsales import io as xio
 from xlsales.core import score
@@ -582,25 +580,12 @@ def test_sample_company_workbook_recalculates_without_error(tmp_path):
         c for c in company.partners.columns if c.startswith("Note")]
 
 
-def _payload(book: openpyxl.Workbook, name: str) -> dict:
-    """The JSON Excel (Office.js) sends: every sheet's used range of values."""
-    import xlwings
-
-    sheets = []
-    for ws in book.worksheets:
-        rows = []
-        for row in ws.iter_rows(values_only=True):
-            rows.append(["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v)
-                         for v in row])
-        sheets.append({"name": ws.title, "values": rows or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
 @requires_libreoffice
 def test_refresh_rebuilds_and_keeps_everything_typed(values, built, tmp_path):
     _, layout, _ = built
-    payload = _payload(values, "reseau.xlsx")
+    payload = officejs_payload(values, "reseau.xlsx")
     sheets = {s["name"]: s["values"] for s in payload["sheets"]}
     annuaire = sheets["Annuaire"]
     new = list(annuaire[1])
@@ -632,10 +617,7 @@ print(json.dumps({{"names": names, "annuaire_unchanged": before == book.sheets["
     "grids": {{n: grid(n) for n in ("Qualification", "Plan d'animation", "Diffusion", "Performance", "RGPD")}}}},
     default=str))
 """
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_live(script)
     assert result["annuaire_unchanged"] and "Annuaire" not in result["touched"]
     assert {"Qualification", "Plan d'animation", "Diffusion", "Performance", "RGPD"} <= set(result["touched"])
     assert {"sheetDelete", "addSheet", "setFormula", "addTable", "addConditionalFormat", "addChart",

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 import warnings
 from dataclasses import replace
 
@@ -20,6 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 
 from xlsales import core
 from xlsales.core._vector import excel_round
@@ -717,26 +715,13 @@ def test_sample_company_workbook(tmp_path):
 # the template button: refresh on the JSON Excel (Office.js) sends
 # ------------------------------------------------------------------------------------------------
 
-def _payload(path) -> dict:
-    import xlwings
-
-    wb = openpyxl.load_workbook(path, data_only=False)
-    sheets = []
-    for ws in wb.worksheets:
-        values = []
-        for row in ws.iter_rows(values_only=True):
-            values.append(["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v)
-                           for v in row])
-        sheets.append({"name": ws.title, "values": values or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
 def test_refresh_keeps_typed_inputs_and_adds_new_customers(built, tmp_path):
     plan, layout, _ = built
     path = tmp_path / "portefeuille.xlsx"
     render_book(plan).save(path)
-    payload = _payload(path)
+    payload = officejs_payload(path)
     sheet = {s["name"]: s for s in payload["sheets"]}
     ventes = sheet["Ventes"]["values"]
     header = ventes[0]
@@ -771,10 +756,7 @@ print(json.dumps({{"names": names, "inputs_unchanged": before == after,
     "funcs": sorted({{a["func"] for a in actions}}),
     "grids": {{n: grid(n) for n in ("Clients", "Marché", "Densité", "Fiches clients", "Secteurs")}}}}, default=str))
 """
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_live(script)
     assert result["inputs_unchanged"]
     assert result["names"] == ["Clients", "Produits", "Secteurs", "Attrition", "Marché", "Densité", "Paramètres",
                                "Fiches clients", "Ventes"]

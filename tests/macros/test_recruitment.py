@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 import warnings
 from dataclasses import replace
 
@@ -21,6 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 
 from xlsales.core import kpi
 from xlsales.core import recruitment as core
@@ -760,19 +758,6 @@ def test_sample_company(tmp_path):
 # the template button, on the JSON that Excel (Office.js) sends
 # ------------------------------------------------------------------------------------------------
 
-def _payload(path) -> dict:
-    import xlwings
-
-    wb = openpyxl.load_workbook(path, data_only=False)
-    sheets = []
-    for ws in wb.worksheets:
-        values = []
-        for row in ws.iter_rows(values_only=True):
-            values.append(["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, (dt.date, dt.datetime)) else v)
-                           for v in row])
-        sheets.append({"name": ws.title, "values": values or [[""]], "pictures": [], "tables": [], "shapes": []})
-    return {"client": "Office.js", "version": xlwings.__version__, "names": [],
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
 
 
 def _cell_of(payload, sheet, row, column, value):
@@ -786,7 +771,7 @@ def _cell_of(payload, sheet, row, column, value):
 
 def test_refresh_keeps_every_input_and_adds_free_rows(built, tmp_path):
     _, layout, path = built
-    payload = _payload(path)
+    payload = officejs_payload(path)
     # a new criterion in the grid's first free row, a new candidate in the first free row, rated on it
     g = layout.grid_rows[len(CRITERIA)]
     _cell_of(payload, "Grille", g, 1, "Anglais technique")
@@ -819,11 +804,7 @@ print(json.dumps({{"names": names, "unchanged": before == after,
     "grille": grid("Grille"), "candidats": grid("Candidats"), "comparaison": grid("Comparaison"),
     "besoins": grid("Besoins"), "integration": grid("Intégration")}}, default=str))
 """
-    env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_live(script)
     assert result["unchanged"]
     assert not {"Profil de poste", "Étapes", "Équipe"} & set(result["touched"])
     assert {"Besoins", "Grille", "Candidats", "Comparaison", "Intégration"} <= set(result["touched"])

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._vector import as_float, as_series, guard, same_length
+from ._vector import as_float, as_series, guard
 from .errors import BadValueError, DivisionByZeroError, DomainError, NotAvailableError
 
 __all__ = [

@@ -6,7 +6,7 @@ LibreOffice display them with the user's locale (``1 234,50 €`` in France).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["NUMBER_FORMATS", "STYLES", "CellStyle", "COLORS"]
 

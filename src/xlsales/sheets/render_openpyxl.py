@@ -8,16 +8,14 @@ from functools import lru_cache
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference, ScatterChart, Series
-from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .formats import COLORS, STYLES, CellStyle
-from .plan import BookPlan, ChartSpec, SheetPlan, table_bounds
+from .plan import BookPlan, ChartSpec, SheetPlan
 
 __all__ = ["render_book", "render_sheet"]
 
