@@ -1039,7 +1039,7 @@ import math
 
 import numpy as np
 
-from ._vector import as_float, as_series, guard, same_length
+from ._vector import as_float, as_series, guard
 from .errors import BadValueError, DivisionByZeroError, DomainError, NotAvailableError
 
 __all__ = [
@@ -8437,6 +8437,7 @@ __all__ = [
     "PARTNERS",
     "REPS",
     "SALES",
+    "SALES_TOTALS",
     "SCHEMAS",
     "SKILLS",
     "TARGETS",
@@ -9055,6 +9056,28 @@ def _finish_sales(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
 
 
 SALES = replace(SALES, finish=_finish_sales)
+
+#: The ``Ventes`` sheet of a dashboard built on totals (:func:`xlsales.bigdata.aggregate_sales`):
+#: one row per year, month, rep, region, family and customer — read back by the template button.
+SALES_TOTALS = Schema(
+    name="sales_totals",
+    label="totaux de ventes",
+    sheet_names=("ventes",),
+    columns=(
+        _T("year", "integer", True, ("Année",), minimum=1900, maximum=9999),
+        _T("month", "integer", True, ("Mois",), minimum=1, maximum=12),
+        _T("rep", "text", False, ("Commercial", "vendeur", "représentant", "sales rep")),
+        _T("region", "text", False, ("Région", "secteur", "zone")),
+        _T("family", "text", False, ("Famille", "gamme")),
+        _T("customer", "text", False, ("Client", "Code client")),
+        _T("customer_name", "text", False, ("Raison sociale",)),
+        _T("lines", "integer", True, ("Nb lignes", "lignes"), minimum=0),
+        _T("quantity", "number", False, ("Quantité",)),
+        _T("revenue", "number", True, ("CA HT",), fixed=True),
+        _T("cost", "number", False, ("Coût",), fixed=True),
+        _T("margin", "number", False, ("Marge",), fixed=True),
+    ),
+)
 
 SCHEMAS: dict[str, Schema] = {
     s.name: s
@@ -11848,14 +11871,35 @@ def _targets_rows_with_period(rows: list[list]) -> list[list]:
     return merged
 
 
+def _totals_from_rows(rows: list[list], source: str, L: dict) -> pd.DataFrame:
+    """The « Ventes » sheet of a dashboard built on totals, read back as :func:`xlsales.bigdata.aggregate_sales`
+    returns it (the number of lines and the source file come from the sheet and its note)."""
+    from .. import io as xio
+
+    totals = xio.read_rows(rows, xio.SALES_TOTALS, source=source, sheet=L["sales"])
+    for field in ("quantity", "cost"):
+        totals[field] = totals[field].fillna(0.0)
+    totals["margin"] = totals["margin"].fillna(totals["revenue"] - totals["cost"])
+    totals = totals[AGGREGATE_FIELDS].astype({"year": "int64", "month": "int64", "lines": "int64"})
+    note = next((v for v in rows[0] if isinstance(v, str) and "«" in v and "»" in v), "")
+    origin = re.search(r"«\s*(.+?)\s*»", note)
+    totals.attrs.update(source=origin.group(1) if origin else source, lines=int(totals["lines"].sum()),
+                        aggregated=True)
+    return totals
+
+
 def refresh(book) -> list[str]:
     """Rebuild the generated sheets of an open dashboard workbook from its « Ventes » and « Objectifs » sheets."""
     from .. import io as xio
     from .live import read_input, refresh_outputs, sheet_rows
 
     L = LABELS["fr"]
-    sales = read_input(book, L["sales"], xio.SALES)
     names = [s.name for s in book.sheets]
+    rows = sheet_rows(book, L["sales"]) if L["sales"] in names else []
+    if rows and L["lines"] in rows[0] and SalesTable.header("date") not in rows[0]:
+        sales = _totals_from_rows(rows, book.name, L)  # a dashboard built on totals (> 1 048 575 lines)
+    else:
+        sales = read_input(book, L["sales"], xio.SALES)
     targets = None
     if L["targets"] in names:
         targets = xio.read_rows(_targets_rows_with_period(sheet_rows(book, L["targets"])), xio.TARGETS,
@@ -20701,7 +20745,7 @@ LibreOffice display them with the user's locale (``1 234,50 €`` in France).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["NUMBER_FORMATS", "STYLES", "CellStyle", "COLORS"]
 

@@ -5,6 +5,7 @@ figures as the dashboard on lines, and the command choosing the path by itself."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import warnings
 import zipfile
@@ -17,6 +18,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from conftest import requires_libreoffice
+from live_book import officejs_payload, run_live
 from xlsales import io as xio
 from xlsales.bigdata import aggregate_sales, count_lines
 from xlsales.cli import app
@@ -294,6 +296,57 @@ def test_dashboard_on_totals_shows_the_figures_of_the_dashboard_on_lines(two_boo
                 else:
                     assert cb.value == ca.value, (name, ca.coordinate)
     assert compared > 500
+
+
+def test_the_button_rebuilds_a_dashboard_built_on_totals(two_books, tmp_path):
+    """The template's refresh on a dashboard whose « Ventes » holds totals: read back as totals (not
+    refused for want of a « Date » column), a total typed by the user flows into the rebuilt sheets."""
+    payload = officejs_payload(two_books[1])
+    ventes = next(s for s in payload["sheets"] if s["name"] == "Ventes")["values"]
+    header = ventes[0]
+    typed = dict(zip(header, ventes[1]))
+    typed.update({"Commercial": "Zoé Nouvelle", "Client": "CL9999", "Raison sociale": "Nouveau client SA",
+                  "Nb lignes": 4, "Quantité": 2, "CA HT": 1000, "Coût": 600, "Marge": 400})
+    ventes.append([typed.get(h, "") if h in typed else "" for h in header])
+    (tmp_path / "payload.json").write_text(json.dumps(payload, default=str), encoding="utf-8")
+    script = f"""
+import json
+import xlwings as xw
+from xlsales.macros import dashboard
+book = xw.Book(json=json.load(open({str(tmp_path / 'payload.json')!r}, encoding='utf-8')))
+before = {{s.name: s.used_range.value for s in book.sheets if s.name in ("Ventes", "Objectifs", "Paramètres")}}
+dashboard.refresh(book)
+actions = book.json()["actions"]
+names = [s.name for s in book.sheets]
+after = {{s.name: s.used_range.value for s in book.sheets if s.name in ("Ventes", "Objectifs", "Paramètres")}}
+print(json.dumps({{
+    "inputs_unchanged": before == after,
+    "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}}),
+    "dashboard": [v for a in actions if a["func"] in ("setValues", "setFormula")
+                  and names[a["sheet_position"]] == "Tableau de bord" for row in a["values"] for v in row],
+}}, default=str))
+"""
+    result = run_live(script)
+    assert result["inputs_unchanged"] and "Ventes" not in result["touched"]
+    assert {"Tableau de bord", "ABC", "Tendance", "Concentration"} <= set(result["touched"])
+    assert "Zoé Nouvelle" in result["dashboard"]  # the typed total got its row
+    notes = [v for v in result["dashboard"] if isinstance(v, str) and v.startswith("Lignes agrégées")]
+    assert len(notes) == 1 and re.search(r"les 2\u202f504 lignes de ventes de « ventes\.csv » sont totalisées", notes[0])
+    assert any(isinstance(v, str) and v.startswith("=SUMIFS(Ventes[CA HT],Ventes[Commercial],$A") for v in result["dashboard"])
+
+
+def test_a_totals_sheet_with_a_bad_value_names_its_row_and_column():
+    from xlsales.macros.dashboard import LABELS, _totals_from_rows
+
+    rows = [["Année", "Mois", "Commercial", "Nb lignes", "CA HT"], [2025, 1, "Ana", 3, 120.5], [2025, 13, "Ana", 1, 10]]
+    with pytest.raises(xio.InputError) as error:
+        _totals_from_rows(rows, "tableau.xlsx", LABELS["fr"])
+    problem = error.value.problems[0]
+    assert (problem.file, problem.sheet, problem.row, problem.column) == ("tableau.xlsx", "Ventes", 3, "Mois")
+    totals = _totals_from_rows(rows[:2], "tableau.xlsx", LABELS["fr"])
+    assert {k: totals.attrs[k] for k in ("source", "lines", "aggregated")} == {"source": "tableau.xlsx", "lines": 3,
+                                                                          "aggregated": True}
+    assert totals.loc[0, "margin"] == 120.5 and totals.loc[0, "cost"] == 0.0 and pd.isna(totals.loc[0, "region"])
 
 
 # -- Excel functions over large ranges ------------------------------------------------------------------

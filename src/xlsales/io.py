@@ -53,6 +53,7 @@ __all__ = [
     "PARTNERS",
     "REPS",
     "SALES",
+    "SALES_TOTALS",
     "SCHEMAS",
     "SKILLS",
     "TARGETS",
@@ -671,6 +672,28 @@ def _finish_sales(df: pd.DataFrame, ctx: Any) -> pd.DataFrame:
 
 
 SALES = replace(SALES, finish=_finish_sales)
+
+#: The ``Ventes`` sheet of a dashboard built on totals (:func:`xlsales.bigdata.aggregate_sales`):
+#: one row per year, month, rep, region, family and customer — read back by the template button.
+SALES_TOTALS = Schema(
+    name="sales_totals",
+    label="totaux de ventes",
+    sheet_names=("ventes",),
+    columns=(
+        _T("year", "integer", True, ("Année",), minimum=1900, maximum=9999),
+        _T("month", "integer", True, ("Mois",), minimum=1, maximum=12),
+        _T("rep", "text", False, ("Commercial", "vendeur", "représentant", "sales rep")),
+        _T("region", "text", False, ("Région", "secteur", "zone")),
+        _T("family", "text", False, ("Famille", "gamme")),
+        _T("customer", "text", False, ("Client", "Code client")),
+        _T("customer_name", "text", False, ("Raison sociale",)),
+        _T("lines", "integer", True, ("Nb lignes", "lignes"), minimum=0),
+        _T("quantity", "number", False, ("Quantité",)),
+        _T("revenue", "number", True, ("CA HT",), fixed=True),
+        _T("cost", "number", False, ("Coût",), fixed=True),
+        _T("margin", "number", False, ("Marge",), fixed=True),
+    ),
+)
 
 SCHEMAS: dict[str, Schema] = {
     s.name: s

@@ -633,14 +633,35 @@ def _targets_rows_with_period(rows: list[list]) -> list[list]:
     return merged
 
 
+def _totals_from_rows(rows: list[list], source: str, L: dict) -> pd.DataFrame:
+    """The « Ventes » sheet of a dashboard built on totals, read back as :func:`xlsales.bigdata.aggregate_sales`
+    returns it (the number of lines and the source file come from the sheet and its note)."""
+    from .. import io as xio
+
+    totals = xio.read_rows(rows, xio.SALES_TOTALS, source=source, sheet=L["sales"])
+    for field in ("quantity", "cost"):
+        totals[field] = totals[field].fillna(0.0)
+    totals["margin"] = totals["margin"].fillna(totals["revenue"] - totals["cost"])
+    totals = totals[AGGREGATE_FIELDS].astype({"year": "int64", "month": "int64", "lines": "int64"})
+    note = next((v for v in rows[0] if isinstance(v, str) and "«" in v and "»" in v), "")
+    origin = re.search(r"«\s*(.+?)\s*»", note)
+    totals.attrs.update(source=origin.group(1) if origin else source, lines=int(totals["lines"].sum()),
+                        aggregated=True)
+    return totals
+
+
 def refresh(book) -> list[str]:
     """Rebuild the generated sheets of an open dashboard workbook from its « Ventes » and « Objectifs » sheets."""
     from .. import io as xio
     from .live import read_input, refresh_outputs, sheet_rows
 
     L = LABELS["fr"]
-    sales = read_input(book, L["sales"], xio.SALES)
     names = [s.name for s in book.sheets]
+    rows = sheet_rows(book, L["sales"]) if L["sales"] in names else []
+    if rows and L["lines"] in rows[0] and SalesTable.header("date") not in rows[0]:
+        sales = _totals_from_rows(rows, book.name, L)  # a dashboard built on totals (> 1 048 575 lines)
+    else:
+        sales = read_input(book, L["sales"], xio.SALES)
     targets = None
     if L["targets"] in names:
         targets = xio.read_rows(_targets_rows_with_period(sheet_rows(book, L["targets"])), xio.TARGETS,
