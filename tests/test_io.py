@@ -557,3 +557,15 @@ def test_write_table_keeps_text_shaped_like_xml(tmp_path):
     back = xio.read_reps(path)
     assert back["rep"].tolist() == ["<r><t>x</t></r>", "Ana"]
     assert back["name"].tolist()[0] == "<b>gras</b>"
+
+
+def test_a_part_that_declares_less_than_it_holds_cannot_inflate(tmp_path):
+    """The sizes checked before reading are the declared ones; a part hiding a larger content behind a
+    small declared size is refused by the zip readers themselves (calamine: "larger than its declared
+    uncompressed size"; Python's zipfile stops at the declared size, then its CRC check fails)."""
+    p = _bomb(tmp_path, 10)
+    e = err(p)
+    assert len(e.problems) == 1 and e.problems[0].file == "bomb.xlsx"
+    assert str(e).startswith("bomb.xlsx : classeur illisible") and "larger than its declared uncompressed size" in str(e)
+    with zipfile.ZipFile(p) as z, pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+        z.read("xl/worksheets/sheet1.xml")
