@@ -374,3 +374,97 @@ def test_monthly_plan_commission_is_the_grid(bases):
 
 def test_presence_without_dates_is_one():
     assert presence(None, 2026, n=2).tolist() == [[1.0] * 12] * 2
+
+
+# --------------------------------------------------------------------------------------------
+# One plan per rep
+# --------------------------------------------------------------------------------------------
+
+#: four plans that differ in every rule: period, mode, gate, cap, accelerator, draw, bonuses, charges
+PLANS = [
+    CommissionPlan([0, 20000], [0.03, 0.05], period="trimestre", gate=0.7, cap=4000, accelerator=1.3,
+                   bonus_thresholds=[1.0], bonus_amounts=[500], draw=300, charge_rate=0.45),
+    CommissionPlan([0, 8000, 15000], [0.02, 0.04, 0.06], mode="paliers", gate=0.8, draw=250, draw_recoverable=False,
+                   bonus_thresholds=[1.0, 1.2], bonus_amounts=[200, 450], charge_rate=0.3),
+    CommissionPlan([0, 150000], [0.015, 0.025], period="année", gate=0.5, cap=9000, accelerator=1.5, draw=400,
+                   bonus_thresholds=[1.1], bonus_amounts=[3000]),
+    CommissionPlan([0], [0.06], charge_rate=0.0),
+]
+
+
+def test_each_rep_is_paid_on_their_own_plan():
+    rng = np.random.default_rng(8)
+    which = [0, 1, 2, 3, 1, 0, 2, 2]
+    n = len(which)
+    bases = rng.uniform(0, 30000, (n, 12)).round(2)
+    targets = np.full((n, 12), 15000.0)
+    salaries = rng.uniform(24000, 42000, n).round(0)
+    hires = ["2020-01-01", "2026-05-20", None, "2026-01-31", None, "2026-09-01", None, None]
+    ends = [None, None, "2026-10-15", None, None, None, None, None]
+    batch = compute_pay([PLANS[k] for k in which], bases, targets, salaries, hires, 2026, end_dates=ends)
+    for i, k in enumerate(which):
+        alone = compute_pay(PLANS[k], bases[i:i + 1], targets[i:i + 1], salaries[i:i + 1], hires[i:i + 1], 2026,
+                            end_dates=ends[i:i + 1])
+        for name in FIELDS:
+            np.testing.assert_array_equal(getattr(batch, name)[i], getattr(alone, name)[0], err_msg=f"{i} {name}")
+    # the plans really differ: yearly plan paid on the year to date, quarterly bonus in March only
+    assert batch.commission[2].sum() == batch.commission_due_cum[2, -1]
+    assert batch.bonus[0, [0, 1, 3, 4]].sum() == 0
+    assert batch.draw_balance[1].sum() == 0 and batch.draw_balance[0, -1] >= 0
+
+
+def test_the_same_plan_for_every_rep_is_the_one_plan_call():
+    pay_one = _team_case("prorata du fixe")
+    plan = CommissionPlan([0], [0.0], team_bonus_thresholds=[1.0, 1.2], team_bonus_amounts=[1200, 3000],
+                          team_bonus_split="prorata du fixe", charge_rate=0)
+    bases = np.array([[12000] * 12, [9000] * 12, [0] * 3 + [5000] * 9, [20000] * 12], dtype=float)
+    pay_list = compute_pay([plan] * 4, bases, np.full((4, 12), 10000.0), [36000, 24000, 30000, 40000],
+                           [None, None, "2026-04-01", None], 2026, teams=["Nord", "Nord", "Nord", ""])
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(pay_list, name), getattr(pay_one, name), err_msg=name)
+
+
+def test_two_plan_team_pools_the_attainment_and_splits_by_each_plan():
+    """A team of three on two plans, and a rep without a team.
+
+    « Terrain » (monthly): 900 € to share pro rata of the fixed pay when the team reaches 100 %;
+    « Junior » (quarterly): 400 € from 100 %, 1 000 € from 120 %, in equal parts among the members
+    present. The team's attainment pools everyone's period-to-date figures, whatever their plan."""
+    terrain = CommissionPlan([0], [0.05], team_bonus_thresholds=[1.0], team_bonus_amounts=[900],
+                             team_bonus_split="prorata du fixe", charge_rate=0.45)
+    junior = CommissionPlan([0], [0.04], period="trimestre", team_bonus_thresholds=[1.0, 1.2],
+                            team_bonus_amounts=[400, 1000], team_bonus_split="parts égales", charge_rate=0.3)
+    bases = np.array([[12000] * 12, [11000] * 12, [0] * 3 + [10000] * 9, [50000] * 12], dtype=float)
+    targets = np.full((4, 12), 10000.0)
+    salaries = [36000, 24000, 30000, 30000]  # 3 000, 2 000, 2 500 € a month
+    hires = [None, None, "2026-04-01", None]
+    pay = compute_pay([terrain, junior, terrain, junior], bases, targets, salaries, hires, 2026,
+                      teams=["Nord", "Nord", "Nord", ""], reps=["A", "B", "C", "D"])
+    # January: A 12 000 / 10 000 (month) + B 11 000 / 10 000 (quarter to date) = 115 %;
+    # February: 12 000 + 22 000 / 10 000 + 20 000 = 113.33 %; March: 45 000 / 40 000 = 112.5 %
+    assert pay.team_attainment[0, :3].tolist() == pay.team_attainment[1, :3].tolist() == [1.15, 1.1333, 1.125]
+    # A (« Terrain », monthly) gets 900 × 3 000 / 5 000 every month; B (« Junior ») only in March,
+    # 400 / 2 members present (C is hired in April)
+    assert pay.team_pool[0, :3].tolist() == [900, 900, 900] and pay.team_pool[1, :3].tolist() == [0, 0, 400]
+    assert pay.team_bonus[:3, :3].tolist() == [[540, 540, 540], [0, 0, 200], [0, 0, 0]]
+    # June: A 12 000 / 10 000, B 33 000 / 30 000 (Q2), C 10 000 / 10 000 → 55 000 / 50 000 = 110 %;
+    # A and C share 900 pro rata of 3 000 and 2 500; B gets 400 / 3 members present
+    assert pay.team_attainment[0, 5] == 1.1
+    assert pay.team_bonus[:3, 5].tolist() == [360, 133.33, 300]
+    assert pay.team_bonus[:3, 4].tolist() == [360, 0, 300]  # May: not the end of B's quarter
+    # D has no team: no team attainment, no team bonus, even far above target
+    assert np.isnan(pay.team_attainment[3]).all() and pay.team_bonus[3].sum() == 0
+    # commissions and employer cost on each rep's plan
+    assert pay.commission[:, 0].tolist() == [600, 440, 0, 2000]  # 5 %, 4 %, —, 4 %
+    assert pay.commission[1, 1] == 440 and pay.commission_due_cum[1, 2] == 1320  # quarter to date
+    assert pay.gross[:, 2].tolist() == [3000 + 600 + 540, 2000 + 440 + 200, 0, 2500 + 2000]
+    assert pay.employer_cost[:, 2].tolist() == [6003.0, 3432.0, 0, 5850.0]  # × 1.45, × 1.3, × 1.3
+
+
+def test_plans_per_rep_errors_and_dicts():
+    with pytest.raises(BadValueError, match="plans pour"):
+        compute_pay([CommissionPlan()] * 3, np.zeros((2, 12)), np.zeros((2, 12)), [0, 0], year=2026)
+    spec = {"tiers": [(0.0, 0.1)], "period": "month", "employer_charge_rate": 0.2}
+    pay = compute_pay([spec, CommissionPlan([0], [0.05])], [[1000] * 12, [1000] * 12], np.zeros((2, 12)), [0, 0],
+                      year=2026)
+    assert pay.commission[:, 0].tolist() == [100, 50] and pay.employer_cost[:, 0].tolist() == [120, 71]

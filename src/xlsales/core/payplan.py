@@ -5,6 +5,9 @@ to a grid of commission bases (revenue, margin or cash collected) and targets, o
 one column per month, vectorised with numpy over the reps (only the recoverable draw needs a loop
 over the 12 months). The generated commissions workbook (:mod:`xlsales.macros.commissions`)
 computes the same figures with native Excel formulas; every cell is checked against this module.
+Each rep may be on their own plan (``compute_pay([plan_a, plan_b, …], …)``, one plan per rep): the
+rules below then take each rep's parameters from their plan, and the team's attainment (rule 12)
+still pools every member of the team, whatever their plan.
 
 Rules, in the order they apply (month *m*, rep *i*)
 ---------------------------------------------------
@@ -337,9 +340,34 @@ def _grid_or_zero(x: np.ndarray, thresholds, amounts) -> np.ndarray:
     return np.where(missing, 0.0, np.asarray(bonus(safe, thresholds, amounts, "step"), dtype=float))
 
 
-def _period_cumsum(values: np.ndarray, months: int) -> np.ndarray:
+def _period_cumsum(values: np.ndarray, months) -> np.ndarray:
+    """Period-to-date sums, each row on its own period (``months``: one int, or one per row)."""
     r = values.shape[0]
-    return values.reshape(r, 12 // months, months).cumsum(axis=2).reshape(r, 12)
+    months = np.broadcast_to(np.asarray(months, dtype=int), (r,))
+    out = np.empty_like(values)
+    for m in np.unique(months):
+        rows = months == m
+        out[rows] = values[rows].reshape(-1, 12 // m, m).cumsum(axis=2).reshape(-1, 12)
+    return out
+
+
+def _rep_plans(plan, n: int) -> tuple[list[CommissionPlan], np.ndarray]:
+    """The distinct plans and, per rep, the index of their plan in that list.
+
+    ``plan``: one plan (or dict) for every rep, or a sequence of them, one per rep."""
+    if isinstance(plan, (CommissionPlan, Mapping)):
+        one = plan if isinstance(plan, CommissionPlan) else CommissionPlan.from_mapping(plan)
+        return [one], np.zeros(n, dtype=int)
+    per_rep = [p if isinstance(p, CommissionPlan) else CommissionPlan.from_mapping(p) for p in plan]
+    if len(per_rep) != n:
+        raise BadValueError(f"{len(per_rep)} plans pour {n} commerciaux", "plan")
+    distinct: list[CommissionPlan] = []
+    which = np.zeros(n, dtype=int)
+    for i, p in enumerate(per_rep):
+        if p not in distinct:
+            distinct.append(p)
+        which[i] = distinct.index(p)
+    return distinct or [CommissionPlan()], which
 
 
 def _team_codes(teams, n: int) -> tuple[np.ndarray, int]:
@@ -353,13 +381,17 @@ def _team_codes(teams, n: int) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_dates=None, year: int | None = None,
-                *, end_dates=None, teams=None, reps: Sequence | None = None) -> PayResult:
+def compute_pay(plan: CommissionPlan | Sequence[CommissionPlan], base_amounts, targets, base_salary, hire_dates=None,
+                year: int | None = None, *, end_dates=None, teams=None, reps: Sequence | None = None) -> PayResult:
     """Pay of a sales team for a year: commission, draw, bonuses, fixed pay, gross, employer cost.
 
     Parameters
     ----------
-    plan : CommissionPlan
+    plan : CommissionPlan, or sequence of CommissionPlan
+        One plan for the whole team, or one plan per rep (same order as the rows of
+        ``base_amounts``; dicts of :func:`xlsales.io.commission_plans` are accepted too). With one
+        plan per rep, each rep's tiers and mode, period, gate, cap, accelerator, draw, bonus grid,
+        team-bonus grid and split, and charge rate are those of their own plan.
     base_amounts : array_like, shape (reps, 12)
         Commission base of each month (CA, marge or encaissé), ≥ 0.
     targets : array_like, shape (reps, 12)
@@ -380,6 +412,22 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     PayResult
         Arrays (reps × 12) named in :data:`FIELDS`; ``.to_frame()`` and ``.totals()``.
 
+    Notes
+    -----
+    Reps on different plans in one team (as the workbook's « Calcul » computes it, by ``SUMIFS``
+    over the team's rows whatever their plan):
+
+    * the team's attainment pools every member of the team: the sum of their period-to-date bases
+      (each member's period being that of their own plan) over the sum of their targets;
+    * each member's team bonus comes from the team-bonus grid of *their* plan, paid in the last
+      month of *their* period, split by *their* plan's rule: *parts égales* = that amount / the
+      members of the team present that month (all plans), *prorata du fixe* = that amount × the
+      member's fixed pay of the month / the fixed pay of the whole team that month, *par
+      commercial* = that amount.
+
+    The computation stays vectorised: the reps are grouped by plan (one numpy pass per distinct
+    plan for the grids), the other rules use one parameter per rep.
+
     Examples
     --------
     The progressive grid of commmarketingmuc.com (article 31165536): 0 / 5 000 / 8 000 / 10 000 €
@@ -389,15 +437,27 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     >>> pay = compute_pay(plan, [[9500] + [0] * 11], [[0] * 12], [24000], year=2026)
     >>> [float(a[0, 0]) for a in (pay.commission, pay.fixed, pay.gross, pay.employer_cost)]
     [360.0, 2000.0, 2360.0, 3351.2]
+
+    Two reps of one team on two plans: the senior's 5 % of the month, the junior's 8 % with a team
+    bonus of 600 € shared equally when the team reaches its target. The team's January,
+    9 000 + 3 000 = 12 000 € for 10 000 € of targets, is 120 %: the junior gets 600 / 2 members.
+
+    >>> senior = CommissionPlan([0], [0.05])
+    >>> junior = CommissionPlan([0], [0.08], team_bonus_thresholds=[1.0], team_bonus_amounts=[600], charge_rate=0.3)
+    >>> pay = compute_pay([senior, junior], [[9000] * 12, [3000] * 12], [[6000] * 12, [4000] * 12], [0, 0],
+    ...                   year=2026, teams=["Nord", "Nord"])
+    >>> pay.commission[:, 0].tolist(), pay.team_attainment[:, 0].tolist(), pay.team_bonus[:, 0].tolist()
+    ([450.0, 240.0], [1.2, 1.2], [0.0, 300.0])
+    >>> pay.employer_cost[:, 0].tolist()  # 450 × 1.42 and 540 × 1.3
+    [639.0, 702.0]
     """
-    if not isinstance(plan, CommissionPlan):
-        plan = CommissionPlan.from_mapping(plan)
     if year is None:
         raise BadValueError("l'année est nécessaire (jours de chaque mois)", "year")
     x = np.asarray(base_amounts, dtype=float)
     if x.ndim != 2 or x.shape[1] != 12:
         raise BadValueError(f"une grille commerciaux × 12 mois est attendue, pas {x.shape}", "base_amounts")
     n = x.shape[0]
+    plans, which = _rep_plans(plan, n)
     raw_targets = np.asarray(targets, dtype=float)
     if raw_targets.shape != x.shape:
         raise BadValueError(f"objectifs {raw_targets.shape} pour des assiettes {x.shape}", "targets")
@@ -408,47 +468,61 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     raw_targets = np.nan_to_num(raw_targets)
     salary = np.nan_to_num(salary)
 
+    def per_rep(get, dtype=float) -> np.ndarray:
+        """One parameter per rep (column vector), from each rep's plan."""
+        return np.array([get(p) for p in plans], dtype=dtype)[which][:, None]
+
+    def by_plan(out: np.ndarray, compute) -> np.ndarray:
+        """Fill ``out`` plan by plan: ``compute(plan, rows)`` gives the rows of the reps on that plan."""
+        for k, p in enumerate(plans):
+            rows = which == k
+            if rows.any():
+                out[rows] = compute(p, rows)
+        return out
+
     p = presence(hire_dates, year, end_dates, n)
     fixed = excel_round(salary[:, None] / 12 * p, 2)
     target = excel_round(raw_targets * p, 2)
 
-    months = plan.months
-    month = np.arange(1, 13)
-    period_start = (month - (month - 1) % months) == month  # first month of a period
-    period_end = month % months == 0
-    cum_base = _period_cumsum(x, months)
-    cum_target = _period_cumsum(target, months)
+    months = per_rep(lambda q: q.months, int)
+    month = np.arange(1, 13)[None, :]
+    period_start = np.broadcast_to((month - (month - 1) % months) == month, (n, 12))  # first month of a period
+    period_end = np.broadcast_to(month % months == 0, (n, 12))
+    cum_base = _period_cumsum(x, months[:, 0])
+    cum_target = _period_cumsum(target, months[:, 0])
     has_target = cum_target > 0
     with np.errstate(all="ignore"):
         attainment = np.where(has_target, excel_round(cum_base / np.where(has_target, cum_target, 1.0), 4), np.nan)
-    gate_ok = ~has_target | (np.nan_to_num(attainment, nan=np.inf) >= plan.gate)
+    gate_ok = ~has_target | (np.nan_to_num(attainment, nan=np.inf) >= per_rep(lambda q: q.gate))
 
-    grid = np.asarray(plan.grid_commission(cum_base), dtype=float)
+    grid = by_plan(np.zeros((n, 12)), lambda q, rows: np.asarray(q.grid_commission(cum_base[rows]), dtype=float))
     above = has_target & (cum_base > cum_target)
-    at_target = np.where(above, np.asarray(plan.grid_commission(cum_target), dtype=float), grid)
-    extra = (plan.accelerator - 1.0) * (grid - at_target)
+    at_target = np.where(above, by_plan(np.zeros((n, 12)), lambda q, rows: np.asarray(
+        q.grid_commission(cum_target[rows]), dtype=float)), grid)
+    extra = (per_rep(lambda q: q.accelerator) - 1.0) * (grid - at_target)
     after_gate = np.where(gate_ok, grid + extra, 0.0)
-    capped = np.minimum(after_gate, plan.cap) if plan.cap else after_gate
+    capped = np.minimum(after_gate, per_rep(lambda q: q.cap or np.inf))
     due_cum = excel_round(capped, 2)
     previous = np.zeros_like(due_cum)
     previous[:, 1:] = due_cum[:, :-1]
-    previous[:, period_start] = 0.0
+    previous[period_start] = 0.0
     monthly = excel_round(due_cum - previous, 2)
 
-    draw = excel_round(plan.draw * p, 2)
+    draw = excel_round(per_rep(lambda q: q.draw) * p, 2)
+    recoverable = per_rep(lambda q: q.draw_recoverable, bool)[:, 0]
     topup = np.zeros_like(monthly)
     recovery = np.zeros_like(monthly)
     balance = np.zeros_like(monthly)
     owed = np.zeros(n)
     for m in range(12):
         topup[:, m] = excel_round(np.maximum(0.0, draw[:, m] - monthly[:, m]), 2)
-        if plan.draw_recoverable:
-            recovery[:, m] = excel_round(np.minimum(owed, np.maximum(0.0, monthly[:, m] - draw[:, m])), 2)
-            owed = excel_round(owed + topup[:, m] - recovery[:, m], 2)
-            balance[:, m] = owed
+        recovery[:, m] = np.where(recoverable, excel_round(np.minimum(owed, np.maximum(0.0, monthly[:, m] - draw[:, m])), 2), 0.0)
+        owed = np.where(recoverable, excel_round(owed + topup[:, m] - recovery[:, m], 2), 0.0)
+        balance[:, m] = owed
     paid = excel_round(monthly + topup - recovery, 2)
 
-    rep_bonus = np.where(period_end[None, :], _grid_or_zero(attainment, plan.bonus_thresholds, plan.bonus_amounts), 0.0)
+    rep_bonus = np.where(period_end, by_plan(np.zeros((n, 12)), lambda q, rows: _grid_or_zero(
+        attainment[rows], q.bonus_thresholds, q.bonus_amounts)), 0.0)
 
     codes, n_teams = _team_codes(teams, n)
     team_attainment = np.full_like(monthly, np.nan)
@@ -464,29 +538,28 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
         ok = team_target > 0
         with np.errstate(all="ignore"):
             t_att = np.where(ok, excel_round(team_base / np.where(ok, team_target, 1.0), 4), np.nan)
-        pool = np.where(period_end[None, :], _grid_or_zero(t_att, plan.team_bonus_thresholds, plan.team_bonus_amounts), 0.0)
-        present = (p > 0) & member[:, None]
         team_attainment[member] = t_att[idx]
-        pool_rep[member] = pool[idx]
-        if plan.team_bonus_split == "equal":
-            count = np.zeros((n_teams, 12))
-            np.add.at(count, idx, present[member].astype(float))
-            share = np.zeros_like(monthly)
-            with np.errstate(all="ignore"):
-                share[member] = pool[idx] / np.where(count[idx] > 0, count[idx], 1.0)
-        elif plan.team_bonus_split == "salary":
-            total_fixed = np.zeros((n_teams, 12))
-            np.add.at(total_fixed, idx, fixed[member])
-            share = np.zeros_like(monthly)
-            with np.errstate(all="ignore"):
-                denominator = total_fixed[idx]
-                share[member] = np.where(denominator > 0, pool[idx] * fixed[member] / np.where(denominator > 0, denominator, 1.0), 0.0)
-        else:
-            share = pool_rep
+        # each member's team bonus: the grid of their plan, at the end of their period
+        pool_rep = np.where(period_end & member[:, None], by_plan(np.zeros((n, 12)), lambda q, rows: _grid_or_zero(
+            team_attainment[rows], q.team_bonus_thresholds, q.team_bonus_amounts)), 0.0)
+        present = (p > 0) & member[:, None]
+        count = np.zeros((n_teams, 12))
+        np.add.at(count, idx, present[member].astype(float))
+        total_fixed = np.zeros((n_teams, 12))
+        np.add.at(total_fixed, idx, fixed[member])
+        members_present = np.ones_like(monthly)
+        team_fixed = np.zeros_like(monthly)
+        members_present[member] = count[idx]
+        team_fixed[member] = total_fixed[idx]
+        split = per_rep(lambda q: q.team_bonus_split, object)
+        with np.errstate(all="ignore"):
+            equal = pool_rep / np.where(members_present > 0, members_present, 1.0)
+            salary_share = np.where(team_fixed > 0, pool_rep * fixed / np.where(team_fixed > 0, team_fixed, 1.0), 0.0)
+        share = np.where(split == "equal", equal, np.where(split == "salary", salary_share, pool_rep))
         team_bonus = np.where(present, excel_round(share, 2), 0.0)
 
     gross = excel_round(fixed + paid + rep_bonus + team_bonus, 2)
-    employer = excel_round(gross * (1 + plan.charge_rate), 2)
+    employer = excel_round(gross * (1 + per_rep(lambda q: q.charge_rate)), 2)
     arrays = {
         "presence": p, "base": x, "target": target, "cum_base": cum_base, "cum_target": cum_target,
         "attainment": attainment, "gate_ok": gate_ok, "grid_commission": grid, "grid_commission_at_target": at_target,
@@ -496,4 +569,3 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
         "team_pool": pool_rep, "team_bonus": team_bonus, "gross": gross, "employer_cost": employer,
     }
     return PayResult(int(year), list(reps) if reps is not None else list(range(n)), arrays)
-
