@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from conftest import requires_libreoffice
 
+from xlsales.core._vector import excel_round
 from xlsales.core.payplan import CommissionPlan, compute_pay
 from xlsales.macros.commissions import (
     CALC_COLUMNS,
@@ -262,7 +263,9 @@ def _wanted(pay, field, i, m, layout, months=None):
     if field == "period_date":
         return dt.datetime(layout.year, m, 1)
     if field == "period_start":
-        months = months or layout.plan.months
+        # months of the period: given (one for all reps, or one per rep), else those of the rep's plan
+        months = months or layout.plan_of(layout.reps[i]).months
+        months = months if isinstance(months, int) else months[i]
         return m - (m - 1) % months
     value = getattr(pay, field)[i, m - 1]
     if field == "gate_ok":
@@ -433,3 +436,309 @@ def test_cash_base_and_targets_readings():
     assert monthly_targets(targets, ["A", "B"], 2025, "margin")[:, :3].tolist() == [[10.0] * 3, [0.0, 50.0, 0.0]]
     by_columns = pd.DataFrame({"rep": ["A"], "year": [2025], "month": [3], "target": [700.0]})
     assert monthly_targets(by_columns, ["A"], 2025)[0, :4].tolist() == [0.0, 0.0, 700.0, 0.0]
+
+
+# ------------------------------------------------------------------------------------------------
+# several plans in one workbook
+# ------------------------------------------------------------------------------------------------
+
+#: a second plan that differs from PLAN in every rule
+JUNIOR = CommissionPlan(
+    thresholds=[0, 20000, 40000], rates=[0.04, 0.06, 0.09], mode="paliers", base="revenue", period="trimestre",
+    gate=0.6, cap=None, accelerator=1.2, bonus_thresholds=[0.9, 1.1], bonus_amounts=[300, 800],
+    draw=500, draw_recoverable=False, team_bonus_thresholds=[1.0, 1.1], team_bonus_amounts=[600, 1200],
+    team_bonus_split="parts égales", charge_rate=0.3,
+)
+PLANS = {"Terrain": PLAN, "Junior": JUNIOR}
+#: Bruno (team Nord, with Alice on « Terrain ») and Émilie (no team) on « Junior »
+REP_PLANS = {"AM": "Terrain", "BP": "Junior", "CD": "Terrain", "DR": "Terrain", "EL": "Junior"}
+#: the parameters of a plan, as defined names (plan 1: as is; plan 2: suffixed « _2 »)
+PLAN_NAMES = ("ModeCalcul", "Assiette", "Periode", "MoisPeriode", "Seuil", "Plafond", "Accelerateur", "Avance",
+              "AvanceRecuperable", "Repartition", "TauxCharges", "Bornes", "Taux", "TauxDiff", "PrimeSeuils",
+              "PrimeMontants", "PrimeEquipeSeuils", "PrimeEquipeMontants")
+
+
+@pytest.fixture(scope="module")
+def multi_built(inputs, tmp_path_factory):
+    reps, sales, targets = inputs
+    plan, layout = build_commissions(reps.assign(plan=reps["rep"].map(REP_PLANS)), PLANS, sales, targets)
+    folder = tmp_path_factory.mktemp("multi")
+    paths = {"openpyxl": folder / "multi_openpyxl.xlsx", "xlsxwriter": folder / "multi_xlsxwriter.xlsx"}
+    render_book(plan).save(paths["openpyxl"])
+    write_book(plan, paths["xlsxwriter"])
+    return plan, layout, paths
+
+
+@pytest.fixture(scope="module", params=["openpyxl", "xlsxwriter"])
+def multi_recalculated(request, multi_built, tmp_path_factory):
+    _, _, paths = multi_built
+    return request.param, recalculated_workbook(paths[request.param], tmp_path_factory.mktemp("multi_recalc"))
+
+
+def _pay_on(layout, rep_plans):
+    """The core's pay of the workbook's data, each rep on the plan named in ``rep_plans``."""
+    inputs = layout.pay_inputs()
+    inputs["plan"] = [PLANS[rep_plans[r]] for r in layout.reps]
+    return compute_pay(**inputs)
+
+
+def _errors(wb):
+    return [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith(EXCEL_ERROR_VALUES)]
+
+
+def _plan_numbers(wb, layout):
+    """The plan number of « Calcul » of each rep, and whether it is the same on the rep's 12 rows."""
+    C = layout.calc_columns
+    numbers = {rep: {wb["Calcul"][f"{C['plan']}{layout.calc_rows[(rep, m)]}"].value for m in range(1, 13)}
+               for rep in layout.reps}
+    return [next(iter(v)) if len(v) == 1 else v for v in numbers.values()]
+
+
+def _by_plan_mismatches(wb, layout, pay, rep_plans):
+    """The « Par plan » block of « Synthèse » against the core's totals grouped by plan."""
+    totals = pay.totals().set_index("rep")
+    totals["plan"] = [rep_plans[r] for r in totals.index]
+    grouped = totals.groupby("plan")
+    ws, P = wb["Synthèse"], layout.summary_plan_columns
+    wrong = []
+    for name in PLANS:
+        r = layout.summary_plan_rows[name]
+        wanted = {"plan": name, "reps": int((totals["plan"] == name).sum())}
+        for f in ("base", "commission_paid", "bonus", "team_bonus", "gross", "employer_cost"):
+            wanted[f] = grouped[f].sum().get(name, 0.0)
+        wrong += [(name, f, ws[f"{P[f]}{r}"].value, v) for f, v in wanted.items() if not _same(ws[f"{P[f]}{r}"].value, v)]
+    r = layout.summary_plan_rows["Total"]
+    for f in ("gross", "employer_cost"):
+        if not _same(ws[f"{P[f]}{r}"].value, totals[f].sum()):
+            wrong.append(("Total", f, ws[f"{P[f]}{r}"].value, totals[f].sum()))
+    return wrong
+
+
+def test_two_plans_layout_and_core(multi_built):
+    _, layout, _ = multi_built
+    assert layout.several_plans and list(layout.plans) == ["Terrain", "Junior"] and layout.plan == PLAN
+    assert layout.rep_plans == REP_PLANS and layout.unmatched_plans == {}
+    assert layout.param_sheets == {"Terrain": "Paramètres", "Junior": "Paramètres Junior"}
+    assert layout.pay_inputs()["plan"] == [PLAN, JUNIOR, PLAN, PLAN, JUNIOR]
+    pay = compute_pay(**layout.pay_inputs())
+    am, bp, _, dr, el = range(5)
+    # Nord mixes the plans: one pooled attainment; Alice's pool every month (monthly « Terrain »),
+    # Bruno's at the ends of the quarters only (« Junior »), shared equally with Alice once he is there
+    np.testing.assert_array_equal(pay.team_attainment[am], pay.team_attainment[bp])
+    assert set(np.flatnonzero(pay.team_pool[bp])) <= {2, 5, 8, 11} and pay.team_pool[bp, 5] in (600, 1200)
+    assert pay.team_bonus[bp, :5].sum() == 0 and pay.team_bonus[bp, 5] == pay.team_pool[bp, 5] / 2
+    assert (pay.team_pool[am] > 0).sum() > 4
+    assert pay.team_bonus[el].sum() == 0
+    # « Junior »: no recovery of the draw, its own charge rate
+    assert pay.draw_balance[[bp, el]].sum() == 0 and (pay.draw_topup[[bp, el]] > 0).any()
+    np.testing.assert_allclose(pay.employer_cost[el], excel_round(pay.gross[el] * 1.3, 2))
+    np.testing.assert_allclose(pay.employer_cost[dr], excel_round(pay.gross[dr] * 1.45, 2))
+
+
+@pytest.mark.parametrize("renderer", ["openpyxl", "xlsxwriter"])
+def test_two_plans_structure(multi_built, renderer):
+    _, layout, paths = multi_built
+    wb = openpyxl.load_workbook(paths[renderer])
+    statements = [f"Relevé {name}" for name in ("Alice Martin", "Bruno Petit", "Chloé Durand", "David Roux", "Émilie Lefèvre")]
+    assert wb.sheetnames == ["Paramètres", "Paramètres Junior", "Équipe", "Saisie", "Calcul", "Synthèse"] + statements
+    for ws in wb.worksheets:
+        assert ws.protection.sheet is True, ws.title
+    params, junior = wb["Paramètres"], wb["Paramètres Junior"]
+    # the list of the plans on « Paramètres », each plan's name on its sheet
+    assert [[params.cell(r, c).value for c in range(7, 10)] for r in (4, 5, 6)] == [
+        ["N°", "Plan", "Feuille des paramètres"], [1, "Terrain", "Paramètres"], [2, "Junior", "Paramètres Junior"]]
+    assert params["H5"].protection.locked is True
+    assert (params["B3"].value, junior["B3"].value) == ("=INDEX(Plans,1)", "=INDEX(Plans,2)")
+    # one year, on « Paramètres »; each plan's inputs on its sheet
+    assert params["B4"].value == YEAR and params["B4"].protection.locked is False
+    assert junior["B4"].value == "=Annee" and junior["B4"].protection.locked is True
+    assert [junior[f"B{r}"].value for r in (5, 7, 13, 14)] == ["paliers", "trimestre", "non", "parts égales"]
+    assert junior["B5"].protection.locked is False and junior["B9"].value == 0.6
+    assert junior["B8"].value == '=IF(Periode_2="trimestre",3,IF(Periode_2="année",12,1))'
+    assert [junior.cell(r, 2).value for r in layout.tier_rows[:4]] == [0, 20000, 40000, None]
+    # defined names: plan 1 as in a one-plan workbook, plan 2 suffixed, on its sheet; one year
+    names = wb.defined_names
+    for name in PLAN_NAMES:
+        assert names[name].attr_text.startswith("Paramètres!"), name
+        assert names[f"{name}_2"].attr_text.startswith("'Paramètres Junior'!"), name
+    assert "Annee" in names and "Annee_2" not in names
+    assert names["Plans"].attr_text == "Paramètres!$H$5:$H$6"
+    # « Équipe »: the plan of each rep, typed, from the list of the plans
+    equipe = wb["Équipe"]
+    assert equipe["H4"].value == "Plan" and [equipe[f"H{r}"].value for r in range(5, 10)] == list(REP_PLANS.values())
+    assert equipe["H6"].protection.locked is False
+    dv = {str(v.sqref): v for v in equipe.data_validations.dataValidation}["H5:H9"]
+    assert (dv.type, dv.formula1) == ("list", '"Terrain,Junior"')
+    # « Calcul »: the plan number, then every parameter picked by it
+    calc, C = wb["Calcul"], layout.calc_columns
+    assert (C["rep"], C["team"], C["plan"], C["month"]) == ("A", "B", "C", "D") and calc.freeze_panes == "E5"
+    assert calc["C4"].value == "N° plan"
+    assert calc["C5"].value == "=IFERROR(MATCH(Équipe!$H$5,Plans,0),1)"
+    assert calc[f"C{layout.calc_rows[('BP', 7)]}"].value == "=IFERROR(MATCH(Équipe!$H$6,Plans,0),1)"
+    grid = calc[f"{C['grid_commission']}5"].value
+    assert C["cum_base"] == "J" and grid.startswith('=IF(CHOOSE(C5,ModeCalcul,ModeCalcul_2)="paliers",')
+    assert "SUMPRODUCT((J5>CHOOSE(C5,Bornes,Bornes_2))*(J5-CHOOSE(C5,Bornes,Bornes_2))*CHOOSE(C5,TauxDiff,TauxDiff_2))" in grid
+    assert "INDEX(CHOOSE(C5,Taux,Taux_2),MATCH(J5,CHOOSE(C5,Bornes,Bornes_2),1))" in grid
+    # no parameter of a plan is read outside a CHOOSE of the row's plan number
+    choose = re.compile(r"CHOOSE\(C(\d+),(\w+),(\w+)_2\)")
+    bare = re.compile(r"\b(" + "|".join(PLAN_NAMES) + r")(_2)?\b")
+    for row in calc.iter_rows(min_row=5):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                for m in choose.finditer(cell.value):
+                    assert int(m.group(1)) == cell.row and m.group(2) == m.group(3), (cell.coordinate, m.group(0))
+                assert not bare.search(choose.sub("", cell.value)), (cell.coordinate, cell.value)
+    # « Synthèse » and the statements name the plan
+    summary = wb["Synthèse"]
+    assert summary["D4"].value == "Plan" and summary["D5"].value == "=INDEX(Plans,Calcul!$C$5)"
+    statement = wb[layout.statements["BP"]]
+    assert statement["A8"].value == "Plan de commissionnement"
+    assert statement["B8"].value == f"=INDEX(Plans,Calcul!$C${layout.calc_rows[('BP', 1)]})"
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    assert not BANNED.search(cell.value.upper()), (ws.title, cell.coordinate, cell.value)
+
+
+@requires_libreoffice
+def test_two_plans_every_calculated_cell_equals_the_core(multi_recalculated, multi_built):
+    _, wb = multi_recalculated
+    _, layout, _ = multi_built
+    pay = compute_pay(**layout.pay_inputs())
+    assert _errors(wb) == []
+    assert _plan_numbers(wb, layout) == [1, 2, 1, 1, 2]
+    assert calc_mismatches(wb, layout, pay) == []
+    assert summary_mismatches(wb, layout, pay) == []
+    assert statement_mismatches(wb, layout, pay) == []
+    assert _by_plan_mismatches(wb, layout, pay, REP_PLANS) == []
+    summary = wb["Synthèse"]
+    assert [summary[f"D{layout.summary_rows[r]}"].value for r in layout.reps] == list(REP_PLANS.values())
+    t = layout.summary_total_row
+    assert summary[f"{layout.summary_columns['employer_cost']}{t}"].value == pytest.approx(pay.employer_cost.sum(), abs=0.005)
+    # Bruno's quarterly « Junior » team bonus, shared with Alice, in June
+    row = layout.calc_rows[("BP", 6)]
+    assert wb["Calcul"][f"{layout.calc_columns['team_bonus']}{row}"].value == pay.team_bonus[1, 5] > 0
+    assert wb[layout.statements["BP"]]["D3"].value == "Plan « Junior » : paliers sur CA, période : trimestre"
+    assert wb[layout.statements["AM"]]["B8"].value == "Terrain"
+    assert wb["Paramètres Junior"]["B4"].value == YEAR and wb["Paramètres Junior"]["B8"].value == 3
+    assert wb["Saisie"]["A2"].value == f"Assiette des commissions selon le plan du commercial — Terrain : CA ; Junior : CA — exercice {YEAR}"
+
+
+@requires_libreoffice
+def test_changing_a_reps_plan_in_the_file_changes_their_pay(multi_built, tmp_path):
+    """In « Équipe »: David to « junior » (MATCH ignores the case), Bruno's plan emptied and Émilie
+    on a plan that does not exist (both: plan 1). After recalculation every cell is the core's with
+    the new plans, Sud's team bonus included (its attainment pools David's quarter now)."""
+    _, layout, paths = multi_built
+    wb = openpyxl.load_workbook(paths["xlsxwriter"])
+    rows = layout.team_sheet_rows
+    wb["Équipe"][f"H{rows['DR']}"] = "junior"
+    wb["Équipe"][f"H{rows['BP']}"] = None
+    wb["Équipe"][f"H{rows['EL']}"] = "Inconnu"
+    changed = tmp_path / "changed.xlsx"
+    wb.save(changed)
+    values = recalculated_workbook(changed, tmp_path / "out")
+    new_plans = {"AM": "Terrain", "BP": "Terrain", "CD": "Terrain", "DR": "Junior", "EL": "Terrain"}
+    pay = _pay_on(layout, new_plans)
+    before = compute_pay(**layout.pay_inputs())
+    dr = layout.reps.index("DR")
+    assert pay.gross[dr].sum() != before.gross[dr].sum() and pay.commission[dr].sum() != before.commission[dr].sum()
+    assert _errors(values) == []
+    assert _plan_numbers(values, layout) == [1, 1, 1, 2, 1]
+    assert calc_mismatches(values, layout, pay, months=[PLANS[new_plans[r]].months for r in layout.reps]) == []
+    assert summary_mismatches(values, layout, pay) == []
+    assert statement_mismatches(values, layout, pay) == []
+    assert _by_plan_mismatches(values, layout, pay, new_plans) == []
+    # David's year on « Junior »: paid by quarter, no recovery of the draw, charges at 30 %
+    C = layout.calc_columns
+    calc = values["Calcul"]
+    assert [calc[f"{C['period_start']}{layout.calc_rows[('DR', m)]}"].value for m in (1, 5, 12)] == [1, 4, 10]
+    assert calc[f"{C['draw_balance']}{layout.calc_rows[('DR', 12)]}"].value == 0
+    assert values[layout.statements["DR"]]["B8"].value == "Junior"
+    assert values[layout.statements["BP"]]["D3"].value == "Plan « Terrain » : progressif sur CA, période : mois"
+
+
+@requires_libreoffice
+def test_sample_company_has_its_whole_sales_force(tmp_path):
+    """The sample company's two plans: its 8 reps in one workbook, Léa Bonnet on « Junior », hired
+    on 1 July 2025, paid from July; every figure is the core's."""
+    sample = pytest.importorskip("xlsales.sample")
+    from xlsales.io import commission_plans
+    from xlsales.macros.commissions import plan_for_company
+
+    company = sample.make_sample_company()
+    book = plan_for_company(company)
+    same, layout = build_commissions(company.reps, commission_plans(company.commission_plan), company.sales,
+                                     company.targets)
+    assert book == same
+    assert len(layout.reps) == len(company.reps) == 8
+    assert layout.rep_plans["Léa Bonnet"] == "Junior"
+    assert [layout.rep_plans[r] for r in layout.reps].count("Terrain") == 7
+    assert layout.hire_dates[layout.reps.index("Léa Bonnet")] == dt.date(2025, 7, 1)
+    assert [s.name for s in book.sheets][:2] == ["Paramètres", "Paramètres Junior"]
+    path = tmp_path / "commissions.xlsx"
+    write_book(book, path)
+    values = recalculated_workbook(path, tmp_path / "out")
+    pay = compute_pay(**layout.pay_inputs())
+    assert _errors(values) == []
+    assert calc_mismatches(values, layout, pay) == []
+    assert summary_mismatches(values, layout, pay) == []
+    assert statement_mismatches(values, layout, pay) == []
+    lea = layout.reps.index("Léa Bonnet")
+    C = layout.calc_columns
+    calc = values["Calcul"]
+    assert _plan_numbers(values, layout) == [1] * 7 + [2]
+    assert [calc[f"{C['presence']}{layout.calc_rows[('Léa Bonnet', m)]}"].value for m in (6, 7)] == [0, 1]
+    assert [calc[f"{C['fixed']}{layout.calc_rows[('Léa Bonnet', m)]}"].value for m in (6, 7)] == [0, 2583.33]  # 31 000 / 12
+    assert pay.fixed[lea].sum() == pytest.approx(6 * 2583.33)
+    # « Junior »: 2 % then 3 %, draw of 370 € not recovered, paid on the year to date from July
+    assert pay.commission[lea, :6].sum() == 0 and pay.commission[lea].sum() > 0
+    assert pay.draw[lea, 6] == 370 and pay.draw_balance[lea].sum() == 0
+    summary = values["Synthèse"]
+    assert summary[f"D{layout.summary_rows['Léa Bonnet']}"].value == "Junior"
+    t = layout.summary_total_row
+    assert summary[f"{layout.summary_columns['employer_cost']}{t}"].value == pytest.approx(pay.employer_cost.sum(), abs=0.005)
+    company_plans = {r: layout.rep_plans[r] for r in layout.reps}
+    totals = pay.totals().assign(plan=[company_plans[r] for r in layout.reps]).groupby("plan")["employer_cost"].sum()
+    P = layout.summary_plan_columns
+    assert [summary[f"{P['employer_cost']}{layout.summary_plan_rows[n]}"].value for n in ("Terrain", "Junior")] == [
+        pytest.approx(totals["Terrain"], abs=0.005), pytest.approx(totals["Junior"], abs=0.005)]
+
+
+def test_plans_from_files_each_rep_on_the_plan_of_its_column(inputs):
+    from xlsales.macros.commissions import MAX_PLANS, plan_from_files
+
+    reps, sales, targets = inputs
+    frame = pd.DataFrame([
+        ("Terrain", "tier", 0.0, 0.03), ("Terrain", "period", None, "month"),
+        ("Marge", "tier", 0.0, 0.1), ("Marge", "base", None, "margin"), ("Marge", "period", None, "quarter"),
+    ], columns=["plan", "item", "threshold", "value"])
+    # empty, unknown, and another case: plan 1 for the first two, « Marge » for the third
+    typed = reps.assign(plan=["Terrain", None, "Inconnu", "MARGE", "Marge"])
+    book = plan_from_files(sales, frame, typed, targets)
+    assert [s.name for s in book.sheets][:2] == ["Paramètres", "Paramètres Marge"]
+    equipe = book.sheet("Équipe")
+    assert [equipe.at(f"H{r}").value for r in range(5, 10)] == ["Terrain", "Terrain", "Terrain", "Marge", "Marge"]
+    from xlsales.io import commission_plans
+
+    _, layout = build_commissions(typed, commission_plans(frame), sales, targets)
+    assert layout.unmatched_plans == {"CD": "Inconnu"}
+    # « Saisie » pre-filled with each rep's base: revenue for « Terrain », margin for « Marge »
+    s = sales[sales["date"].dt.year == YEAR]
+    revenue = s["quantity"] * s["unit_price"] * (1 - s["discount"])
+    margin = revenue - s["quantity"] * s["unit_cost"]
+    for rep, amounts in (("AM", revenue), ("DR", margin), ("EL", margin)):
+        assert layout.bases[layout.reps.index(rep)].sum() == pytest.approx(amounts[s["rep"] == rep].sum(), abs=0.05)
+    assert layout.pay_inputs()["plan"][3].base == "margin" and layout.pay_inputs()["plan"][3].months == 3
+    # one plan in the file: the one-plan workbook, every rep on it, even on another plan's name
+    book = plan_from_files(sales, frame[frame["plan"] == "Marge"], typed, targets)
+    assert [s.name for s in book.sheets][:3] == ["Paramètres", "Équipe", "Saisie"]
+    assert book.sheet("Équipe").max_column == 7 and len(book.sheet("Synthèse").charts) == 1
+    assert book.sheet("Calcul").at("C4").value == "Mois"
+    # no plan column: everyone on the first plan
+    _, layout = build_commissions(reps, commission_plans(frame), sales, targets)
+    assert set(layout.rep_plans.values()) == {"Terrain"} and layout.unmatched_plans == {}
+    with pytest.raises(ValueError, match="au plus"):
+        build_commissions(reps, {f"P{k}": PLAN for k in range(MAX_PLANS + 1)})
