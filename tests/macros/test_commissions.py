@@ -742,3 +742,114 @@ def test_plans_from_files_each_rep_on_the_plan_of_its_column(inputs):
     assert set(layout.rep_plans.values()) == {"Terrain"} and layout.unmatched_plans == {}
     with pytest.raises(ValueError, match="au plus"):
         build_commissions(reps, {f"P{k}": PLAN for k in range(MAX_PLANS + 1)})
+
+
+def _refresh_live(payload: dict, tmp_path, inputs: tuple[str, ...], grids: tuple[str, ...]) -> dict:
+    """Run the template's button (:func:`refresh`) on ``payload`` (the JSON Excel sends): the sheet
+    names after it, whether the ``inputs`` sheets are unchanged (and their values), the sheets it
+    wrote to, and the cells it wrote in the ``grids`` sheets."""
+    import json
+
+    from live_book import run_live
+
+    (tmp_path / "payload.json").write_text(json.dumps(payload, default=str), encoding="utf-8")
+    script = f"""
+import json
+import xlwings as xw
+from xlsales.macros import commissions
+book = xw.Book(json=json.load(open({str(tmp_path / 'payload.json')!r}, encoding='utf-8')))
+inputs = {inputs!r}
+before = {{s.name: s.used_range.value for s in book.sheets if s.name in inputs}}
+commissions.refresh(book)
+actions = book.json()["actions"]
+names = [s.name for s in book.sheets]
+after = {{s.name: s.used_range.value for s in book.sheets if s.name in inputs}}
+def grid(name):
+    found = [a["values"] for a in actions if a["func"] == "setFormula" and names[a["sheet_position"]] == name]
+    return found[0] if len(found) == 1 else found
+print(json.dumps({{"names": names, "inputs_unchanged": before == after, "after": after,
+    "touched": sorted({{names[a["sheet_position"]] for a in actions if a.get("sheet_position") is not None}}),
+    "grids": {{n: grid(n) for n in {grids!r}}}}}, default=str))
+"""
+    return run_live(script)
+
+
+def _formulas_written(grids: dict, fresh, names) -> dict:
+    """The sheets ``names`` of the new generation ``fresh`` whose formulas the button did not write."""
+    wrong = {}
+    for name in names:
+        expected = {(r, c): cell.formula for (r, c), cell in fresh.sheet(name).cells.items() if cell.formula}
+        written = {(r, c): grids[name][r - 1][c - 1] for (r, c) in expected}
+        bad = {k: (written[k], v) for k, v in expected.items() if written[k] != v}
+        if bad:
+            wrong[name] = bad
+    return wrong
+
+
+def _new_rep_payload(path, layout):
+    """The JSON of the workbook at ``path`` with a new rep « ZN » (copied from Bruno) typed in
+    « Équipe » and 12 345,67 € typed for Alice in January."""
+    from live_book import officejs_payload
+
+    payload = officejs_payload(path)
+    sheets = {s["name"]: s for s in payload["sheets"]}
+    team = sheets["Équipe"]["values"]
+    new_rep = list(team[layout.team_sheet_rows["BP"] - 1])
+    new_rep[:2] = ["ZN", "Zoé Nouvelle"]
+    team.append(new_rep)
+    sheets["Saisie"]["values"][5][2] = 12345.67
+    return payload, sheets
+
+
+def _six_reps(inputs) -> pd.DataFrame:
+    reps, _, _ = inputs
+    return pd.concat([reps, pd.DataFrame([{"rep": "ZN", "name": "Zoé Nouvelle", "team": "Nord", "base_salary": 27000.0}])])
+
+
+def _saisie_kept(grid, saisie) -> bool:
+    """« Saisie » rebuilt for 6 reps from the one of 5: every amount and target kept on its row."""
+    return (grid[5][2] == 12345.67
+            and all(grid[r][2:14] == saisie[r][2:14] for r in range(5, 10))  # the amounts of the five reps
+            and grid[10][:1] == ['=IF(Équipe!$A$10="","",Équipe!$A$10)'] and grid[10][2:14] == [0.0] * 12
+            and [row[2:14] for row in grid[16:21]] == [row[2:14] for row in saisie[15:20]]  # the targets, one row lower
+            and saisie[15][2:14] == [14000.0] * 12 and grid[21][2:14] == [0.0] * 12)
+
+
+def test_refresh_on_a_one_plan_workbook(built, inputs, tmp_path):
+    _, layout, paths = built
+    payload, sheets = _new_rep_payload(paths["openpyxl"], layout)
+    result = _refresh_live(payload, tmp_path, ("Paramètres", "Équipe"), ("Saisie", "Calcul", "Synthèse", "Relevé Zoé Nouvelle"))
+    assert result["inputs_unchanged"] and not {"Paramètres", "Équipe"} & set(result["touched"])
+    assert result["names"] == (["Paramètres", "Équipe", "Saisie", "Calcul", "Synthèse"] + list(layout.statements.values())
+                               + ["Relevé Zoé Nouvelle"])
+    assert _saisie_kept(result["grids"]["Saisie"], sheets["Saisie"]["values"])
+    fresh, _ = build_commissions(_six_reps(inputs), PLAN)
+    assert _formulas_written(result["grids"], fresh, ("Calcul", "Synthèse", "Relevé Zoé Nouvelle")) == {}
+    assert "CHOOSE(" not in str(result["grids"]["Calcul"])
+
+
+def test_refresh_on_a_two_plan_workbook_keeps_every_input(multi_built, inputs, tmp_path):
+    """The template's button on a two-plan workbook: David moved to « Junior », a new rep on
+    « Junior », an amount typed, the gate of « Junior » changed. The parameter sheets and « Équipe »
+    are left as typed; « Saisie » keeps every amount; « Calcul », « Synthèse » and the statements
+    are rebuilt as a new generation for the new team would write them."""
+    _, layout, paths = multi_built
+    payload, sheets = _new_rep_payload(paths["openpyxl"], layout)
+    sheets["Équipe"]["values"][layout.team_sheet_rows["DR"] - 1][7] = "Junior"
+    sheets["Paramètres Junior"]["values"][8][1] = 0.65  # gate of « Junior »
+    inputs_sheets = ("Paramètres", "Paramètres Junior", "Équipe")
+    result = _refresh_live(payload, tmp_path, inputs_sheets, ("Saisie", "Calcul", "Synthèse", "Relevé Zoé Nouvelle"))
+    assert result["inputs_unchanged"] and result["after"]["Paramètres Junior"][8][1] == 0.65
+    assert [row[7] for row in result["after"]["Équipe"][4:]] == ["Terrain", "Junior", "Terrain", "Junior", "Junior", "Junior"]
+    assert not set(inputs_sheets) & set(result["touched"])
+    assert result["names"] == (["Paramètres", "Paramètres Junior", "Équipe", "Saisie", "Calcul", "Synthèse"]
+                               + list(layout.statements.values()) + ["Relevé Zoé Nouvelle"])
+    grids = result["grids"]
+    assert _saisie_kept(grids["Saisie"], sheets["Saisie"]["values"])
+    # the computed sheets: every formula of a new generation for the six reps on the two plans
+    fresh, fresh_layout = build_commissions(_six_reps(inputs).assign(plan="Junior"), PLANS)
+    assert _formulas_written(grids, fresh, ("Calcul", "Synthèse", "Relevé Zoé Nouvelle")) == {}
+    calc = grids["Calcul"]
+    assert calc[fresh_layout.calc_rows[("ZN", 1)] - 1][2] == "=IFERROR(MATCH(Équipe!$H$10,Plans,0),1)"
+    assert "CHOOSE(C5,Seuil,Seuil_2)" in calc[4][ord(fresh_layout.calc_columns["gate_ok"]) - 65]
+    assert grids["Relevé Zoé Nouvelle"][7][1] == f"=INDEX(Plans,Calcul!$C${fresh_layout.calc_rows[('ZN', 1)]})"

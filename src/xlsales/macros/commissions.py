@@ -57,7 +57,7 @@ from ..sheets.plan import (
 )
 
 __all__ = ["CALC_COLUMNS", "PLAN_TOTAL_COLUMNS", "SHEETS", "CommissionsLayout", "build_commissions", "monthly_bases",
-           "monthly_targets"]
+           "monthly_targets", "plan_names"]
 
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
@@ -1147,12 +1147,32 @@ def _saisie_grids(rows: list[list]) -> tuple[np.ndarray, np.ndarray]:
     return blocks[0], blocks[1]
 
 
+def plan_names(rows: list[list]) -> list[str]:
+    """The names of the plans of a several-plan workbook, in order, from the rows of « Paramètres »
+    (its list « Plans du classeur »); ``[]`` for a one-plan workbook."""
+    header = ["N°", "Plan", "Feuille des paramètres"]
+    for i, row in enumerate(rows):
+        row = list(row or [])
+        for j in range(len(row) - 2):
+            if row[j:j + 3] == header:
+                names = []
+                for below in rows[i + 1:]:
+                    name = _text(below[j + 1]) if below and len(below) > j + 1 else ""
+                    if not name:
+                        break
+                    names.append(name)
+                return names
+    return []
+
+
 def refresh(book) -> list[str]:
     """Rebuild the computed sheets of an open commissions workbook (template button, xlwings Lite).
 
     The team is read from « Équipe »; the amounts typed in « Saisie » are kept. When reps were added to
     (or removed from the end of) « Équipe », « Saisie » is rebuilt with one row per rep and every amount
-    already typed kept on its row; « Paramètres » and « Équipe » are never rewritten.
+    already typed kept on its row; « Paramètres » and « Équipe » are never rewritten. A workbook with
+    several plans keeps them: their names are read from the list of « Paramètres », each rep's plan
+    stays in « Équipe » (column Plan) and the parameter sheets of the plans are never rewritten.
     """
     from .. import io as xio
     from ..sheets.render_xlwings import render_book_live
@@ -1164,7 +1184,10 @@ def refresh(book) -> list[str]:
     bases, targets = np.zeros((n, 12)), np.zeros((n, 12))
     k = min(n, len(old_bases))
     bases[:k], targets[:k] = old_bases[:k], old_targets[:k]
-    plan, layout = build_commissions(team, CommissionPlan())
+    # the plans: their parameters stay in their sheets (inputs, never rewritten); only their names
+    # and order matter to the computed sheets
+    names = plan_names(sheet_rows(book, SHEETS["params"]))
+    plan, layout = build_commissions(team, {name: CommissionPlan() for name in names} if len(names) > 1 else CommissionPlan())
     saisie = plan.sheet(SHEETS["input"])
     for i, rep in enumerate(layout.reps):
         for m in range(1, 13):
