@@ -853,3 +853,29 @@ def test_refresh_on_a_two_plan_workbook_keeps_every_input(multi_built, inputs, t
     assert calc[fresh_layout.calc_rows[("ZN", 1)] - 1][2] == "=IFERROR(MATCH(Équipe!$H$10,Plans,0),1)"
     assert "CHOOSE(C5,Seuil,Seuil_2)" in calc[4][ord(fresh_layout.calc_columns["gate_ok"]) - 65]
     assert grids["Relevé Zoé Nouvelle"][7][1] == f"=INDEX(Plans,Calcul!$C${fresh_layout.calc_rows[('ZN', 1)]})"
+
+
+@requires_libreoffice
+def test_long_and_odd_plan_names(inputs, tmp_path):
+    """Plan names too long for a sheet name, alike once cut, with an apostrophe or a comma: sheet
+    names of 31 characters at most, unique, quoted in the defined names; the workbook computes."""
+    reps, sales, targets = inputs
+    names = ["Terrain", "Commerciaux itinérants d'Île-de-France", "Commerciaux itinérants d'Île-de-Provence",
+             "Grands comptes, export"]
+    plans = dict(zip(names, [PLAN, JUNIOR, PLAN, JUNIOR]))
+    typed = reps.assign(plan=[names[1], names[2], names[3], "", names[0].upper()])
+    book, layout = build_commissions(typed, plans, sales, targets)
+    sheets = list(layout.param_sheets.values())
+    assert sheets == ["Paramètres", "Paramètres Commerciaux itinéran", "Paramètres Commerciaux itin (2)",
+                      "Paramètres Grands comptes, expo"]
+    assert all(len(s) <= 31 for s in sheets) and book.names["Seuil_2"] == "'Paramètres Commerciaux itinéran'!$B$9"
+    assert layout.rep_plans == dict(zip(layout.reps, [names[1], names[2], names[3], "Terrain", "Terrain"]))
+    assert [v.ref for v in book.sheet("Équipe").validations] == ["D5:E9", "F5:F9"]  # a comma in a name: no list
+    path = tmp_path / "noms.xlsx"
+    write_book(book, path)
+    values = recalculated_workbook(path, tmp_path / "out")
+    pay = compute_pay(**layout.pay_inputs())
+    assert _errors(values) == []
+    assert _plan_numbers(values, layout) == [2, 3, 4, 1, 1]
+    assert calc_mismatches(values, layout, pay) == [] and summary_mismatches(values, layout, pay) == []
+    assert values[layout.statements["CD"]]["B8"].value == "Grands comptes, export"
