@@ -5777,6 +5777,9 @@ to a grid of commission bases (revenue, margin or cash collected) and targets, o
 one column per month, vectorised with numpy over the reps (only the recoverable draw needs a loop
 over the 12 months). The generated commissions workbook (:mod:`xlsales.macros.commissions`)
 computes the same figures with native Excel formulas; every cell is checked against this module.
+Each rep may be on their own plan (``compute_pay([plan_a, plan_b, …], …)``, one plan per rep): the
+rules below then take each rep's parameters from their plan, and the team's attainment (rule 12)
+still pools every member of the team, whatever their plan.
 
 Rules, in the order they apply (month *m*, rep *i*)
 ---------------------------------------------------
@@ -6109,9 +6112,34 @@ def _grid_or_zero(x: np.ndarray, thresholds, amounts) -> np.ndarray:
     return np.where(missing, 0.0, np.asarray(bonus(safe, thresholds, amounts, "step"), dtype=float))
 
 
-def _period_cumsum(values: np.ndarray, months: int) -> np.ndarray:
+def _period_cumsum(values: np.ndarray, months) -> np.ndarray:
+    """Period-to-date sums, each row on its own period (``months``: one int, or one per row)."""
     r = values.shape[0]
-    return values.reshape(r, 12 // months, months).cumsum(axis=2).reshape(r, 12)
+    months = np.broadcast_to(np.asarray(months, dtype=int), (r,))
+    out = np.empty_like(values)
+    for m in np.unique(months):
+        rows = months == m
+        out[rows] = values[rows].reshape(-1, 12 // m, m).cumsum(axis=2).reshape(-1, 12)
+    return out
+
+
+def _rep_plans(plan, n: int) -> tuple[list[CommissionPlan], np.ndarray]:
+    """The distinct plans and, per rep, the index of their plan in that list.
+
+    ``plan``: one plan (or dict) for every rep, or a sequence of them, one per rep."""
+    if isinstance(plan, (CommissionPlan, Mapping)):
+        one = plan if isinstance(plan, CommissionPlan) else CommissionPlan.from_mapping(plan)
+        return [one], np.zeros(n, dtype=int)
+    per_rep = [p if isinstance(p, CommissionPlan) else CommissionPlan.from_mapping(p) for p in plan]
+    if len(per_rep) != n:
+        raise BadValueError(f"{len(per_rep)} plans pour {n} commerciaux", "plan")
+    distinct: list[CommissionPlan] = []
+    which = np.zeros(n, dtype=int)
+    for i, p in enumerate(per_rep):
+        if p not in distinct:
+            distinct.append(p)
+        which[i] = distinct.index(p)
+    return distinct or [CommissionPlan()], which
 
 
 def _team_codes(teams, n: int) -> tuple[np.ndarray, int]:
@@ -6125,13 +6153,17 @@ def _team_codes(teams, n: int) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_dates=None, year: int | None = None,
-                *, end_dates=None, teams=None, reps: Sequence | None = None) -> PayResult:
+def compute_pay(plan: CommissionPlan | Sequence[CommissionPlan], base_amounts, targets, base_salary, hire_dates=None,
+                year: int | None = None, *, end_dates=None, teams=None, reps: Sequence | None = None) -> PayResult:
     """Pay of a sales team for a year: commission, draw, bonuses, fixed pay, gross, employer cost.
 
     Parameters
     ----------
-    plan : CommissionPlan
+    plan : CommissionPlan, or sequence of CommissionPlan
+        One plan for the whole team, or one plan per rep (same order as the rows of
+        ``base_amounts``; dicts of :func:`xlsales.io.commission_plans` are accepted too). With one
+        plan per rep, each rep's tiers and mode, period, gate, cap, accelerator, draw, bonus grid,
+        team-bonus grid and split, and charge rate are those of their own plan.
     base_amounts : array_like, shape (reps, 12)
         Commission base of each month (CA, marge or encaissé), ≥ 0.
     targets : array_like, shape (reps, 12)
@@ -6152,6 +6184,22 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     PayResult
         Arrays (reps × 12) named in :data:`FIELDS`; ``.to_frame()`` and ``.totals()``.
 
+    Notes
+    -----
+    Reps on different plans in one team (as the workbook's « Calcul » computes it, by ``SUMIFS``
+    over the team's rows whatever their plan):
+
+    * the team's attainment pools every member of the team: the sum of their period-to-date bases
+      (each member's period being that of their own plan) over the sum of their targets;
+    * each member's team bonus comes from the team-bonus grid of *their* plan, paid in the last
+      month of *their* period, split by *their* plan's rule: *parts égales* = that amount / the
+      members of the team present that month (all plans), *prorata du fixe* = that amount × the
+      member's fixed pay of the month / the fixed pay of the whole team that month, *par
+      commercial* = that amount.
+
+    The computation stays vectorised: the reps are grouped by plan (one numpy pass per distinct
+    plan for the grids), the other rules use one parameter per rep.
+
     Examples
     --------
     The progressive grid of commmarketingmuc.com (article 31165536): 0 / 5 000 / 8 000 / 10 000 €
@@ -6161,15 +6209,27 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     >>> pay = compute_pay(plan, [[9500] + [0] * 11], [[0] * 12], [24000], year=2026)
     >>> [float(a[0, 0]) for a in (pay.commission, pay.fixed, pay.gross, pay.employer_cost)]
     [360.0, 2000.0, 2360.0, 3351.2]
+
+    Two reps of one team on two plans: the senior's 5 % of the month, the junior's 8 % with a team
+    bonus of 600 € shared equally when the team reaches its target. The team's January,
+    9 000 + 3 000 = 12 000 € for 10 000 € of targets, is 120 %: the junior gets 600 / 2 members.
+
+    >>> senior = CommissionPlan([0], [0.05])
+    >>> junior = CommissionPlan([0], [0.08], team_bonus_thresholds=[1.0], team_bonus_amounts=[600], charge_rate=0.3)
+    >>> pay = compute_pay([senior, junior], [[9000] * 12, [3000] * 12], [[6000] * 12, [4000] * 12], [0, 0],
+    ...                   year=2026, teams=["Nord", "Nord"])
+    >>> pay.commission[:, 0].tolist(), pay.team_attainment[:, 0].tolist(), pay.team_bonus[:, 0].tolist()
+    ([450.0, 240.0], [1.2, 1.2], [0.0, 300.0])
+    >>> pay.employer_cost[:, 0].tolist()  # 450 × 1.42 and 540 × 1.3
+    [639.0, 702.0]
     """
-    if not isinstance(plan, CommissionPlan):
-        plan = CommissionPlan.from_mapping(plan)
     if year is None:
         raise BadValueError("l'année est nécessaire (jours de chaque mois)", "year")
     x = np.asarray(base_amounts, dtype=float)
     if x.ndim != 2 or x.shape[1] != 12:
         raise BadValueError(f"une grille commerciaux × 12 mois est attendue, pas {x.shape}", "base_amounts")
     n = x.shape[0]
+    plans, which = _rep_plans(plan, n)
     raw_targets = np.asarray(targets, dtype=float)
     if raw_targets.shape != x.shape:
         raise BadValueError(f"objectifs {raw_targets.shape} pour des assiettes {x.shape}", "targets")
@@ -6180,47 +6240,61 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
     raw_targets = np.nan_to_num(raw_targets)
     salary = np.nan_to_num(salary)
 
+    def per_rep(get, dtype=float) -> np.ndarray:
+        """One parameter per rep (column vector), from each rep's plan."""
+        return np.array([get(p) for p in plans], dtype=dtype)[which][:, None]
+
+    def by_plan(out: np.ndarray, compute) -> np.ndarray:
+        """Fill ``out`` plan by plan: ``compute(plan, rows)`` gives the rows of the reps on that plan."""
+        for k, p in enumerate(plans):
+            rows = which == k
+            if rows.any():
+                out[rows] = compute(p, rows)
+        return out
+
     p = presence(hire_dates, year, end_dates, n)
     fixed = excel_round(salary[:, None] / 12 * p, 2)
     target = excel_round(raw_targets * p, 2)
 
-    months = plan.months
-    month = np.arange(1, 13)
-    period_start = (month - (month - 1) % months) == month  # first month of a period
-    period_end = month % months == 0
-    cum_base = _period_cumsum(x, months)
-    cum_target = _period_cumsum(target, months)
+    months = per_rep(lambda q: q.months, int)
+    month = np.arange(1, 13)[None, :]
+    period_start = np.broadcast_to((month - (month - 1) % months) == month, (n, 12))  # first month of a period
+    period_end = np.broadcast_to(month % months == 0, (n, 12))
+    cum_base = _period_cumsum(x, months[:, 0])
+    cum_target = _period_cumsum(target, months[:, 0])
     has_target = cum_target > 0
     with np.errstate(all="ignore"):
         attainment = np.where(has_target, excel_round(cum_base / np.where(has_target, cum_target, 1.0), 4), np.nan)
-    gate_ok = ~has_target | (np.nan_to_num(attainment, nan=np.inf) >= plan.gate)
+    gate_ok = ~has_target | (np.nan_to_num(attainment, nan=np.inf) >= per_rep(lambda q: q.gate))
 
-    grid = np.asarray(plan.grid_commission(cum_base), dtype=float)
+    grid = by_plan(np.zeros((n, 12)), lambda q, rows: np.asarray(q.grid_commission(cum_base[rows]), dtype=float))
     above = has_target & (cum_base > cum_target)
-    at_target = np.where(above, np.asarray(plan.grid_commission(cum_target), dtype=float), grid)
-    extra = (plan.accelerator - 1.0) * (grid - at_target)
+    at_target = np.where(above, by_plan(np.zeros((n, 12)), lambda q, rows: np.asarray(
+        q.grid_commission(cum_target[rows]), dtype=float)), grid)
+    extra = (per_rep(lambda q: q.accelerator) - 1.0) * (grid - at_target)
     after_gate = np.where(gate_ok, grid + extra, 0.0)
-    capped = np.minimum(after_gate, plan.cap) if plan.cap else after_gate
+    capped = np.minimum(after_gate, per_rep(lambda q: q.cap or np.inf))
     due_cum = excel_round(capped, 2)
     previous = np.zeros_like(due_cum)
     previous[:, 1:] = due_cum[:, :-1]
-    previous[:, period_start] = 0.0
+    previous[period_start] = 0.0
     monthly = excel_round(due_cum - previous, 2)
 
-    draw = excel_round(plan.draw * p, 2)
+    draw = excel_round(per_rep(lambda q: q.draw) * p, 2)
+    recoverable = per_rep(lambda q: q.draw_recoverable, bool)[:, 0]
     topup = np.zeros_like(monthly)
     recovery = np.zeros_like(monthly)
     balance = np.zeros_like(monthly)
     owed = np.zeros(n)
     for m in range(12):
         topup[:, m] = excel_round(np.maximum(0.0, draw[:, m] - monthly[:, m]), 2)
-        if plan.draw_recoverable:
-            recovery[:, m] = excel_round(np.minimum(owed, np.maximum(0.0, monthly[:, m] - draw[:, m])), 2)
-            owed = excel_round(owed + topup[:, m] - recovery[:, m], 2)
-            balance[:, m] = owed
+        recovery[:, m] = np.where(recoverable, excel_round(np.minimum(owed, np.maximum(0.0, monthly[:, m] - draw[:, m])), 2), 0.0)
+        owed = np.where(recoverable, excel_round(owed + topup[:, m] - recovery[:, m], 2), 0.0)
+        balance[:, m] = owed
     paid = excel_round(monthly + topup - recovery, 2)
 
-    rep_bonus = np.where(period_end[None, :], _grid_or_zero(attainment, plan.bonus_thresholds, plan.bonus_amounts), 0.0)
+    rep_bonus = np.where(period_end, by_plan(np.zeros((n, 12)), lambda q, rows: _grid_or_zero(
+        attainment[rows], q.bonus_thresholds, q.bonus_amounts)), 0.0)
 
     codes, n_teams = _team_codes(teams, n)
     team_attainment = np.full_like(monthly, np.nan)
@@ -6236,29 +6310,28 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
         ok = team_target > 0
         with np.errstate(all="ignore"):
             t_att = np.where(ok, excel_round(team_base / np.where(ok, team_target, 1.0), 4), np.nan)
-        pool = np.where(period_end[None, :], _grid_or_zero(t_att, plan.team_bonus_thresholds, plan.team_bonus_amounts), 0.0)
-        present = (p > 0) & member[:, None]
         team_attainment[member] = t_att[idx]
-        pool_rep[member] = pool[idx]
-        if plan.team_bonus_split == "equal":
-            count = np.zeros((n_teams, 12))
-            np.add.at(count, idx, present[member].astype(float))
-            share = np.zeros_like(monthly)
-            with np.errstate(all="ignore"):
-                share[member] = pool[idx] / np.where(count[idx] > 0, count[idx], 1.0)
-        elif plan.team_bonus_split == "salary":
-            total_fixed = np.zeros((n_teams, 12))
-            np.add.at(total_fixed, idx, fixed[member])
-            share = np.zeros_like(monthly)
-            with np.errstate(all="ignore"):
-                denominator = total_fixed[idx]
-                share[member] = np.where(denominator > 0, pool[idx] * fixed[member] / np.where(denominator > 0, denominator, 1.0), 0.0)
-        else:
-            share = pool_rep
+        # each member's team bonus: the grid of their plan, at the end of their period
+        pool_rep = np.where(period_end & member[:, None], by_plan(np.zeros((n, 12)), lambda q, rows: _grid_or_zero(
+            team_attainment[rows], q.team_bonus_thresholds, q.team_bonus_amounts)), 0.0)
+        present = (p > 0) & member[:, None]
+        count = np.zeros((n_teams, 12))
+        np.add.at(count, idx, present[member].astype(float))
+        total_fixed = np.zeros((n_teams, 12))
+        np.add.at(total_fixed, idx, fixed[member])
+        members_present = np.ones_like(monthly)
+        team_fixed = np.zeros_like(monthly)
+        members_present[member] = count[idx]
+        team_fixed[member] = total_fixed[idx]
+        split = per_rep(lambda q: q.team_bonus_split, object)
+        with np.errstate(all="ignore"):
+            equal = pool_rep / np.where(members_present > 0, members_present, 1.0)
+            salary_share = np.where(team_fixed > 0, pool_rep * fixed / np.where(team_fixed > 0, team_fixed, 1.0), 0.0)
+        share = np.where(split == "equal", equal, np.where(split == "salary", salary_share, pool_rep))
         team_bonus = np.where(present, excel_round(share, 2), 0.0)
 
     gross = excel_round(fixed + paid + rep_bonus + team_bonus, 2)
-    employer = excel_round(gross * (1 + plan.charge_rate), 2)
+    employer = excel_round(gross * (1 + per_rep(lambda q: q.charge_rate)), 2)
     arrays = {
         "presence": p, "base": x, "target": target, "cum_base": cum_base, "cum_target": cum_target,
         "attainment": attainment, "gate_ok": gate_ok, "grid_commission": grid, "grid_commission_at_target": at_target,
@@ -6268,7 +6341,6 @@ def compute_pay(plan: CommissionPlan, base_amounts, targets, base_salary, hire_d
         "team_pool": pool_rep, "team_bonus": team_bonus, "gross": gross, "employer_cost": employer,
     }
     return PayResult(int(year), list(reps) if reps is not None else list(range(n)), arrays)
-
 ''',
     ),
     'xlsales.core.pricing': (
@@ -9449,19 +9521,53 @@ def split_line(line: str, sep: str) -> list[str]:
 
 
 def _sniff_separator(lines: list[str]) -> str:
-    best, best_score = ";", -1.0
+    """The separator of a CSV text, from its first physical lines.
+
+    For each candidate (« ; », « , », tab, « | »), the most common non-zero number of separators per
+    line, ``m``, and how many lines have it, ``f``. A candidate is consistent when at least half the
+    non-blank lines (and two, when there are two) have ``m``; the consistent candidate with the
+    largest ``m`` wins. So commas inside the values of a « ; » file, which give varying counts, or the
+    decimal commas of every line (a consistent but smaller count) do not win over the « ; » every line
+    has. With no consistent candidate (a few lines cut by multi-line values…), the largest count
+    found on most lines wins, as a fallback."""
+    texts = [line for line in lines[:30] if line.strip()]
+    n = len(texts)
+    consistent, fallback = {}, {}
     for sep in (";", ",", "\t", "|"):
-        counts = []
-        for line in lines[:30]:
-            if line.strip():
-                counts.append(len(split_line(line, sep)) - 1)
-        if not counts:
+        counts = [len(split_line(line, sep)) - 1 for line in texts]
+        nonzero = [c for c in counts if c > 0]
+        if not nonzero:
             continue
-        top = max(counts)
-        score = top + 0.5 * sum(1 for c in counts if c == top) / len(counts) if top > 0 else 0.0
-        if score > best_score:
-            best, best_score = sep, score
-    return best
+        m = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
+        f = nonzero.count(m)
+        if f >= min(2, n) and 2 * f >= n:
+            consistent[sep] = m
+        top = max(nonzero)
+        fallback[sep] = top + 0.5 * counts.count(top) / n
+    for scores in (consistent, fallback):
+        if scores:
+            return max(scores, key=lambda sep: scores[sep])  # ties: the first in the order above
+    return ";"
+
+
+def preview_rows(text: str, sep: str, cut: bool, limit: int = 30) -> list[list[str]]:
+    """The first records of a CSV text, quotes respected (a quoted value may hold a line break), as the
+    CSV parsers count them; a blank line is ``[]``. ``cut``: the text is the head of a longer file
+    (its last record may be incomplete and is left out)."""
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep)
+    rows: list[list[str]] = []
+    complete = True
+    try:
+        for row in reader:
+            rows.append([] if len(row) <= 1 and not "".join(row).strip() else row)
+            if len(rows) > limit:
+                complete = False
+                break
+    except csv.Error:  # a NUL byte…: what was read so far
+        pass
+    if cut and complete and rows:
+        rows.pop()
+    return rows[:limit]
 
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
@@ -9480,15 +9586,18 @@ def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]
         raise InputError(Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
     enc = _detect_encoding(raw)
     head = raw.decode(enc, errors="ignore")[:65536] if utf16 else _decode_head(raw, enc)
-    # the lines as pandas' parser counts them (skiprows): "\r\n", "\n" or "\r" end a line; a form
-    # feed or another Unicode line separator (str.splitlines) does not
-    lines = _LINE_BREAK.split(head.lstrip("\ufeff"))
+    # the separator from the physical lines, as pandas' parser splits them ("\r\n", "\n" or "\r";
+    # not a form feed nor another Unicode line separator); the rows for finding the header are
+    # records (pandas' skiprows counts records: a quoted header cell may hold a line break)
+    text = head.lstrip("\ufeff")
+    cut = len(raw) > 65536
+    lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
-    if len(raw) > 65536 and lines:
+    if cut and lines:
         lines = lines[:-1]  # possibly cut
     sep = _sniff_separator(lines)
-    preview = [split_line(line, sep) if line.strip() else [] for line in lines[:30]]
+    preview = preview_rows(text, sep, cut)
     return preview, raw, enc, sep
 
 
@@ -10312,6 +10421,14 @@ Sheets
 * « Synthèse » (output): totals per rep, per team and for the whole team, with a chart.
 * « Relevé NOM » (output, one per rep): a printable monthly statement with signature lines.
 
+Several plans (a dict plan name → plan, as :func:`xlsales.io.commission_plans` returns): one
+parameter sheet per plan (« Paramètres » for the first, which also lists the plans and holds the
+year; « Paramètres <plan> » for the others, whose defined names carry the suffix ``_2``, ``_3``…),
+a « Plan » column in « Équipe » (a list of the plan names), the rep's plan number in « Calcul »
+(``MATCH`` of that name in the list; empty or unknown: 1), every parameter picked by
+``CHOOSE(n, Seuil, Seuil_2, …)``, the plan on « Synthèse » (with totals per plan) and on each
+statement. Changing a rep's plan in « Équipe » changes their pay, without Python.
+
 Every figure is a formula of Excel 2010+ that LibreOffice computes too: typing a sale in
 « Saisie » or changing a rate in « Paramètres » updates the whole workbook, without Python.
 Adding a rep needs the workbook to be regenerated (the rows of « Calcul » are laid out per rep).
@@ -10342,7 +10459,8 @@ from ..sheets.plan import (
     quote_sheet,
 )
 
-__all__ = ["CALC_COLUMNS", "SHEETS", "CommissionsLayout", "build_commissions", "monthly_bases", "monthly_targets"]
+__all__ = ["CALC_COLUMNS", "PLAN_TOTAL_COLUMNS", "SHEETS", "CommissionsLayout", "build_commissions", "monthly_bases",
+           "monthly_targets", "plan_names"]
 
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
@@ -10450,6 +10568,38 @@ _PARAMS = {
 
 
 @dataclass
+class _Plans:
+    """The plans of the workbook as its formulas see them.
+
+    Plan 1's defined names are those of a one-plan workbook (``Seuil``, ``Bornes``…); plan *k*'s
+    carry the suffix ``_k`` (``Seuil_2``…). With several plans, each row of « Calcul » holds its
+    rep's plan number and picks every parameter by ``CHOOSE(n, Seuil, Seuil_2, …)``, ranges included
+    (Excel 2010+ and LibreOffice pass the chosen range on to ``SUMPRODUCT``, ``MATCH``, ``INDEX``)."""
+
+    names: list[str]
+    sheets: list[str]
+
+    @property
+    def several(self) -> bool:
+        return len(self.names) > 1
+
+    @staticmethod
+    def suffix(k: int) -> str:
+        """Suffix of the defined names of the plan of index ``k`` (0 for the first plan)."""
+        return "" if k == 0 else f"_{k + 1}"
+
+    def pick(self, name: str, number: str) -> str:
+        """Defined name ``name`` of the plan whose number is in cell ``number``."""
+        if not self.several:
+            return name
+        return f"CHOOSE({number},{','.join(name + self.suffix(k) for k in range(len(self.names)))})"
+
+    def each(self, text: str) -> str:
+        """A text formula listing every plan: ``text`` with ``{n}`` (plan name) and ``{s}`` (suffix)."""
+        return '&" ; "&'.join(text.format(n=f"INDEX(Plans,{k + 1})", s=self.suffix(k)) for k in range(len(self.names)))
+
+
+@dataclass
 class CommissionsLayout:
     """Where things are in the generated workbook (for tests, the live renderer and the CLI)."""
 
@@ -10490,10 +10640,33 @@ class CommissionsLayout:
     end_dates: list
     #: reps present in the sales lines but not in the team (their sales are not counted)
     unknown_reps: list[str] = field(default_factory=list)
+    #: every plan of the workbook, by name (the first one is plan 1, on « Paramètres »), and each rep's plan
+    plans: dict[str, CommissionPlan] = field(default_factory=dict)
+    rep_plans: dict[str, str] = field(default_factory=dict)
+    #: several plans: parameter sheet and cells of each plan, column « Plan » of « Équipe », list of the
+    #: plans on « Paramètres » (row per plan), « Par plan » block of « Synthèse » (row per plan, columns)
+    param_sheets: dict[str, str] = field(default_factory=dict)
+    plan_params: dict[str, dict[str, str]] = field(default_factory=dict)
+    team_plan_column: str | None = None
+    plan_list_rows: dict[str, int] = field(default_factory=dict)
+    summary_plan_rows: dict[str, int] = field(default_factory=dict)
+    summary_plan_columns: dict[str, str] = field(default_factory=dict)
+    #: reps whose plan (in the team file) is not a plan of the workbook: put on the first plan
+    unmatched_plans: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def several_plans(self) -> bool:
+        return len(self.plans) > 1
+
+    def plan_of(self, rep: str) -> CommissionPlan:
+        """The plan ``rep`` is on."""
+        return self.plans[self.rep_plans[rep]] if self.several_plans else self.plan
 
     def pay_inputs(self) -> dict[str, Any]:
-        """Keyword arguments of :func:`xlsales.core.payplan.compute_pay` for the workbook's data."""
-        return {"plan": self.plan, "base_amounts": self.bases, "targets": self.targets, "base_salary": self.base_salary,
+        """Keyword arguments of :func:`xlsales.core.payplan.compute_pay` for the workbook's data
+        (one plan, or one plan per rep when the workbook has several)."""
+        plan = [self.plan_of(r) for r in self.reps] if self.several_plans else self.plan
+        return {"plan": plan, "base_amounts": self.bases, "targets": self.targets, "base_salary": self.base_salary,
                 "hire_dates": self.hire_dates, "year": self.year, "end_dates": self.end_dates,
                 "teams": [self.team_of[r] for r in self.reps], "reps": self.reps}
 
@@ -10634,10 +10807,20 @@ def _grid_rows(first: int, filled: int, minimum: int) -> list[int]:
     return list(range(first, first + max(minimum, filled + 2)))
 
 
-def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str, str], dict[str, str], dict[str, list[int]]]:
-    sheet = SheetPlan(SHEETS["params"], role="input", tab_color="70AD47")
-    sheet.title("Paramètres du plan de commissionnement",
-                "Cellules jaunes : à saisir. Les autres feuilles se recalculent seules.")
+def _params_sheet(plan: CommissionPlan, year: int, plans: _Plans | None = None, k: int = 0
+                  ) -> tuple[SheetPlan, dict[str, str], dict[str, str], dict[str, list[int]]]:
+    """The parameter sheet of a plan: « Paramètres » for the first (the only one of a one-plan
+    workbook, which holds the year), « Paramètres <plan> » for the others (plan index ``k``)."""
+    first = k == 0
+    sheet = SheetPlan(plans.sheets[k] if plans else SHEETS["params"], role="input", tab_color="70AD47")
+    if first:
+        sheet.title("Paramètres du plan de commissionnement",
+                    "Cellules jaunes : à saisir. Les autres feuilles se recalculent seules.")
+    else:
+        sheet.title("Paramètres du plan de commissionnement",
+                    "Cellules jaunes : à saisir. Plan des commerciaux qui le portent dans « Équipe » (colonne Plan) ; "
+                    "l'exercice se saisit dans « Paramètres ».")
+    suffix = plans.suffix(k) if plans else ""
     values = {
         "year": (year, "input_text"),  # General format: 2026, not 2 026
         "mode": (MODE_FR[plan.mode], "input_text"),
@@ -10653,18 +10836,27 @@ def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str,
     }
     q = quote_sheet(sheet.name)
     names, cells = {}, {}
+    if plans is not None and plans.several:
+        sheet.set(3, 1, "Plan de commissionnement", style="label")
+        sheet.set(3, 2, formula=f"INDEX(Plans,{k + 1})", style="label")
     for key, (row, name, label, note) in _PARAMS.items():
         sheet.set(row, 1, label, style="label")
         if key == "months":
-            sheet.set(row, 2, formula='IF(Periode="trimestre",3,IF(Periode="année",12,1))', style="int")
+            sheet.set(row, 2, formula=f'IF(Periode{suffix}="trimestre",3,IF(Periode{suffix}="année",12,1))', style="int")
+        elif key == "year" and not first:
+            sheet.set(row, 2, formula="Annee", style="text")
+            note = "Celle de « Paramètres »."
         else:
             value, style = values[key]
             sheet.set(row, 2, value, style=style)
         sheet.set(row, 3, note, style="note")
-        names[name] = f"{q}!$B${row}"
+        if key != "year" or first:
+            names[name + suffix] = f"{q}!$B${row}"
         cells[key] = f"B{row}"
     v = sheet.validations
-    v.append(Validation("B4", "whole", "between", "2000", "2100", prompt="Année (ex. 2026)", error="Une année de 2000 à 2100 est attendue."))
+    if first:
+        v.append(Validation("B4", "whole", "between", "2000", "2100", prompt="Année (ex. 2026)",
+                            error="Une année de 2000 à 2100 est attendue."))
     v.append(Validation("B5", "list", None, '"progressif,paliers"', prompt="progressif (par tranches) ou paliers (taux global)",
                         error="Choisissez progressif ou paliers.", allow_blank=False))
     v.append(Validation("B6", "list", None, '"CA,marge,encaissé"', prompt="CA, marge ou encaissé",
@@ -10690,17 +10882,18 @@ def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str,
     sheet.set(top, 1, "Barème des commissions (bornes croissantes, sans ligne vide intercalée)", style="label")
     sheet.row(top + 1, 1, ["Tranche", "Borne inférieure", "Borne supérieure", "Taux", "Taux différentiel"], style="header")
     tier_rows = _grid_rows(top + 2, len(plan.thresholds), 6)
-    for k, r in enumerate(tier_rows):
-        bound = plan.thresholds[k] if k < len(plan.thresholds) else None
-        rate = plan.rates[k] if k < len(plan.rates) else None
+    for j, r in enumerate(tier_rows):
+        bound = plan.thresholds[j] if j < len(plan.thresholds) else None
+        rate = plan.rates[j] if j < len(plan.rates) else None
         nxt = f"B{r + 1}" if r != tier_rows[-1] else None
         upper = (f'IF(ISNUMBER(B{r}),IF(ISNUMBER({nxt}),{nxt},"et au-delà"),"")' if nxt else
                  f'IF(ISNUMBER(B{r}),"et au-delà","")')
-        diff = f"IF(ISNUMBER(B{r}),D{r},0)" if k == 0 else f"IF(ISNUMBER(B{r}),D{r}-D{r - 1},0)"
-        sheet.row(r, 1, [k + 1, bound, Formula(upper), rate, Formula(diff)],
+        diff = f"IF(ISNUMBER(B{r}),D{r},0)" if j == 0 else f"IF(ISNUMBER(B{r}),D{r}-D{r - 1},0)"
+        sheet.row(r, 1, [j + 1, bound, Formula(upper), rate, Formula(diff)],
                   style=["int", "input_eur", "eur", "input_pct", "pct2"])
     t0, t1 = tier_rows[0], tier_rows[-1]
-    names.update({"Bornes": f"{q}!$B${t0}:$B${t1}", "Taux": f"{q}!$D${t0}:$D${t1}", "TauxDiff": f"{q}!$E${t0}:$E${t1}"})
+    names.update({f"Bornes{suffix}": f"{q}!$B${t0}:$B${t1}", f"Taux{suffix}": f"{q}!$D${t0}:$D${t1}",
+                  f"TauxDiff{suffix}": f"{q}!$E${t0}:$E${t1}"})
     v.append(Validation(f"B{t0}:B{t1}", "decimal", "greaterThanOrEqual", "0", prompt="Borne inférieure de la tranche (€)",
                         error="Un montant positif ou nul est attendu."))
     v.append(Validation(f"D{t0}:D{t1}", "decimal", "between", "0", "1", prompt="Taux de commission entre 0 et 100 %",
@@ -10710,11 +10903,11 @@ def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str,
         sheet.set(top, 1, title, style="label")
         sheet.row(top + 1, 1, ["Palier", first_header, "Montant"], style="header")
         rows = _grid_rows(top + 2, len(thresholds), 4)
-        for k, r in enumerate(rows):
-            sheet.row(r, 1, [k + 1, thresholds[k] if k < len(thresholds) else None,
-                             amounts[k] if k < len(amounts) else None], style=["int", "input_pct", "input_eur"])
-        names[f"{prefix}Seuils"] = f"{q}!$B${rows[0]}:$B${rows[-1]}"
-        names[f"{prefix}Montants"] = f"{q}!$C${rows[0]}:$C${rows[-1]}"
+        for j, r in enumerate(rows):
+            sheet.row(r, 1, [j + 1, thresholds[j] if j < len(thresholds) else None,
+                             amounts[j] if j < len(amounts) else None], style=["int", "input_pct", "input_eur"])
+        names[f"{prefix}Seuils{suffix}"] = f"{q}!$B${rows[0]}:$B${rows[-1]}"
+        names[f"{prefix}Montants{suffix}"] = f"{q}!$C${rows[0]}:$C${rows[-1]}"
         v.append(Validation(f"B{rows[0]}:B{rows[-1]}", "decimal", "between", "0", "10",
                             prompt="Taux de réalisation (100 % = objectif atteint)", error="Un taux entre 0 et 1 000 % est attendu."))
         v.append(Validation(f"C{rows[0]}:C{rows[-1]}", "decimal", "greaterThanOrEqual", "0", prompt="Montant de la prime (€)",
@@ -10726,26 +10919,49 @@ def _params_sheet(plan: CommissionPlan, year: int) -> tuple[SheetPlan, dict[str,
     team_rows = grid(bonus_rows[-1] + 2, "Prime d'équipe (réalisation de l'équipe, en fin de période)",
                      "Réalisation ≥", plan.team_bonus_thresholds, plan.team_bonus_amounts, "PrimeEquipe")
     sheet.widths.update({"A": 46, "B": 16, "C": 16, "D": 10, "E": 17})
+    if plans is not None and plans.several and first:
+        # the list of the plans: plan numbers of « Calcul », names offered in « Équipe »
+        sheet.set(3, 7, "Plans du classeur", style="label")
+        sheet.row(4, 7, ["N°", "Plan", "Feuille des paramètres"], style="header")
+        for j, (name, title) in enumerate(zip(plans.names, plans.sheets)):
+            sheet.row(5 + j, 7, [j + 1, name, title], style=["int", "text", "text"])
+        last = 4 + len(plans.names)
+        names["Plans"] = f"{q}!$H$5:$H${last}"
+        sheet.set(last + 1, 7, "Le plan de chaque commercial se choisit dans « Équipe » (colonne Plan) ; "
+                               "vide ou inconnu : le plan 1.", style="note")
+        sheet.widths.update({"F": 3, "G": 6, "H": 22, "I": 30})
     sheet.freeze = "A4"
     sheet.print_setup = PrintSetup(orientation="portrait", fit_width=1, fit_height=1, header="Plan de commissionnement")
     return sheet, names, cells, {"tiers": tier_rows, "bonus": bonus_rows, "team_bonus": team_rows}
 
 
-def _team_sheet(reps: list[str], info: pd.DataFrame) -> tuple[SheetPlan, dict[str, int]]:
+def _team_sheet(reps: list[str], info: pd.DataFrame, plans: _Plans | None = None, rep_plans: Mapping[str, str] | None = None
+                ) -> tuple[SheetPlan, dict[str, int]]:
+    several = plans is not None and plans.several
     sheet = SheetPlan(SHEETS["team"], role="input", tab_color="70AD47")
     sheet.title("Équipe commerciale", "Fixe annuel brut ; dates d'embauche et de sortie pour le prorata des mois "
-                                      "incomplets (jours calendaires).")
+                                      "incomplets (jours calendaires)."
+                                      + (" Plan : le plan de commissionnement du commercial (liste des plans de "
+                                         "« Paramètres » ; vide : le plan 1)." if several else ""))
     headers = ["Commercial", "Nom", "Équipe", "Date d'embauche", "Date de sortie", "Fixe annuel brut", "Fixe mensuel"]
-    sheet.row(4, 1, headers, style="header")
+    sheet.row(4, 1, headers + (["Plan"] if several else []), style="header")
     rows = {}
     for i, rep in enumerate(reps):
         r = 5 + i
         rows[rep] = r
         rec = info.loc[rep]
         sheet.row(r, 1, [rep, rec["name"] or None, rec["team"] or None, rec["hire_date"], rec["end_date"],
-                         float(rec["base_salary"]), Formula(f"F{r}/12")],
-                  style=["input_text", "input_text", "input_text", "input_date", "input_date", "input_eur", "eur"])
+                         float(rec["base_salary"]), Formula(f"F{r}/12")] + ([rep_plans[rep]] if several else []),
+                  style=["input_text", "input_text", "input_text", "input_date", "input_date", "input_eur", "eur",
+                         "input_text"])
     last = 4 + len(reps)
+    if several:
+        listed = ",".join(plans.names)
+        if not any("," in n or '"' in n for n in plans.names) and len(listed) <= 250:  # a literal list of the names
+            sheet.validations.append(Validation(f"H5:H{last}", "list", None, f'"{listed}"',
+                                                prompt="Plan de commissionnement du commercial",
+                                                error="Choisissez un plan de la liste (feuille « Paramètres »)."))
+        sheet.widths["H"] = max(16, max(len(n) for n in plans.names) + 4)
     sheet.validations.append(Validation(f"D5:E{last}", "date", "between", "18264", "73415",
                                         prompt="Date (jj/mm/aaaa), vide si sans objet", error="Une date est attendue."))
     sheet.validations.append(Validation(f"F5:F{last}", "decimal", "greaterThanOrEqual", "0", prompt="Fixe annuel brut (€)",
@@ -10756,11 +10972,15 @@ def _team_sheet(reps: list[str], info: pd.DataFrame) -> tuple[SheetPlan, dict[st
     return sheet, rows
 
 
-def _input_sheet(reps: list[str], team_rows: dict[str, int], bases: np.ndarray, targets: np.ndarray
-                 ) -> tuple[SheetPlan, dict, dict]:
+def _input_sheet(reps: list[str], team_rows: dict[str, int], bases: np.ndarray, targets: np.ndarray,
+                 plans: _Plans | None = None) -> tuple[SheetPlan, dict, dict]:
     sheet = SheetPlan(SHEETS["input"], role="input", tab_color="70AD47")
     sheet.title("Saisie mensuelle")
-    sheet.put("A2", formula='="Assiette des commissions : "&Assiette&" — exercice "&Annee', style="subtitle")
+    if plans is not None and plans.several:
+        sheet.put("A2", formula=('="Assiette des commissions selon le plan du commercial — "&'
+                                 + plans.each('{n}&" : "&Assiette{s}') + '&" — exercice "&Annee'), style="subtitle")
+    else:
+        sheet.put("A2", formula='="Assiette des commissions : "&Assiette&" — exercice "&Annee', style="subtitle")
     eq = quote_sheet(SHEETS["team"])
     n = len(reps)
     blocks = {}
@@ -10797,11 +11017,13 @@ def _input_sheet(reps: list[str], team_rows: dict[str, int], bases: np.ndarray, 
     return sheet, blocks["base"], blocks["target"]
 
 
-def _tier(x: str) -> str:
-    """Grid commission of the amount in cell ``x``: flat by INDEX/MATCH, progressive by SUMPRODUCT."""
-    flat = f"IF(OR(COUNT(Bornes)=0,{x}<INDEX(Bornes,1)),0,{x}*INDEX(Taux,MATCH({x},Bornes,1)))"
-    progressive = f"SUMPRODUCT(({x}>Bornes)*({x}-Bornes)*TauxDiff)"
-    return f'IF(ModeCalcul="paliers",{flat},{progressive})'
+def _tier(x: str, P=lambda name: name) -> str:
+    """Grid commission of the amount in cell ``x``: flat by INDEX/MATCH, progressive by SUMPRODUCT
+    (``P`` gives the defined name of a parameter of the row's plan)."""
+    bounds, rates = P("Bornes"), P("Taux")
+    flat = f"IF(OR(COUNT({bounds})=0,{x}<INDEX({bounds},1)),0,{x}*INDEX({rates},MATCH({x},{bounds},1)))"
+    progressive = f"SUMPRODUCT(({x}>{bounds})*({x}-{bounds})*{P('TauxDiff')})"
+    return f'IF({P("ModeCalcul")}="paliers",{flat},{progressive})'
 
 
 def _step(x: str, thresholds: str, amounts: str) -> str:
@@ -10810,14 +11032,27 @@ def _step(x: str, thresholds: str, amounts: str) -> str:
             f'N(INDEX({amounts},MATCH({x},{thresholds},1)))))')
 
 
-def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, input_target: dict
-                ) -> tuple[SheetPlan, dict[tuple[str, int], int], dict[str, str]]:
+#: The column of « Calcul » holding the rep's plan number (several plans only), inserted after « Équipe ».
+PLAN_COLUMN = ("plan", "N° plan", "int")
+
+
+def _calc_columns(several: bool) -> list[tuple[str, str, str]]:
+    return CALC_COLUMNS[:2] + [PLAN_COLUMN] + CALC_COLUMNS[2:] if several else CALC_COLUMNS
+
+
+def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, input_target: dict,
+                plans: _Plans | None = None) -> tuple[SheetPlan, dict[tuple[str, int], int], dict[str, str]]:
+    several = plans is not None and plans.several
+    columns = _calc_columns(several)
     sheet = SheetPlan(SHEETS["calc"], tab_color="1F4E78")
     sheet.title("Calcul des rémunérations", "Une ligne par commercial et par mois. Présence = jours travaillés / jours "
                                             "du mois ; assiette, objectif et réalisation cumulés sur la période du plan. "
-                                            "Feuille calculée : ne rien saisir ici.")
-    C = {f: col(i) for i, (f, _, _) in enumerate(CALC_COLUMNS, start=1)}
-    sheet.row(4, 1, [h for _, h, _ in CALC_COLUMNS], style="header")
+                                            + ("N° plan : rang dans la liste des plans du plan choisi dans « Équipe » "
+                                               "(vide ou inconnu : 1) ; chaque paramètre est celui de ce plan. "
+                                               if several else "")
+                                            + "Feuille calculée : ne rien saisir ici.")
+    C = {f: col(i) for i, (f, _, _) in enumerate(columns, start=1)}
+    sheet.row(4, 1, [h for _, h, _ in columns], style="header")
     first = 5
     last = first + 12 * len(reps) - 1
     eq = quote_sheet(SHEETS["team"])
@@ -10836,12 +11071,14 @@ def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, in
             c = {f: f"{C[f]}{r}" for f in C}
             prev = (lambda f: "0") if m == 1 else (lambda f, r=r: f"{C[f]}{r - 1}")
             eom = f"EOMONTH({c['period_date']},0)"
+            P = (lambda name, cell=c[PLAN_COLUMN[0]]: plans.pick(name, cell)) if several else (lambda name: name)
             formulas = {
                 "rep": f'IF({eq}!$A${e}="","",{eq}!$A${e})',
                 "team": f'IF({eq}!$C${e}="","",{eq}!$C${e})',
+                "plan": f"IFERROR(MATCH({eq}!$H${e},Plans,0),1)",
                 "month": None,
                 "period_date": f"DATE(Annee,{c['month']},1)",
-                "period_start": f"{c['month']}-MOD({c['month']}-1,MoisPeriode)",
+                "period_start": f"{c['month']}-MOD({c['month']}-1,{P('MoisPeriode')})",
                 "presence": (f"MAX(0,MIN({eom},IF(ISNUMBER({eq}!$E${e}),{eq}!$E${e},{eom}))"
                              f"-MAX({c['period_date']},IF(ISNUMBER({eq}!$D${e}),{eq}!$D${e},{c['period_date']}))+1)"
                              f"/DAY({eom})"),
@@ -10852,67 +11089,91 @@ def _calc_sheet(reps: list[str], team_rows: dict[str, int], input_base: dict, in
                 "cum_target": (f"SUMIFS({rng('target', b0, b1)},{rng('month', b0, b1)},\">=\"&{c['period_start']},"
                                f"{rng('month', b0, b1)},\"<=\"&{c['month']})"),
                 "attainment": f'IF({c["cum_target"]}>0,ROUND({c["cum_base"]}/{c["cum_target"]},4),"")',
-                "gate_ok": f'IF({c["attainment"]}="","oui",IF({c["attainment"]}>=Seuil,"oui","non"))',
-                "grid_commission": _tier(c["cum_base"]),
+                "gate_ok": f'IF({c["attainment"]}="","oui",IF({c["attainment"]}>={P("Seuil")},"oui","non"))',
+                "grid_commission": _tier(c["cum_base"], P),
                 "grid_commission_at_target": (f"IF(AND({c['cum_target']}>0,{c['cum_base']}>{c['cum_target']}),"
-                                              f"{_tier(c['cum_target'])},{c['grid_commission']})"),
-                "accelerator_extra": f"(Accelerateur-1)*({c['grid_commission']}-{c['grid_commission_at_target']})",
+                                              f"{_tier(c['cum_target'], P)},{c['grid_commission']})"),
+                "accelerator_extra": f"({P('Accelerateur')}-1)*({c['grid_commission']}-{c['grid_commission_at_target']})",
                 "commission_after_gate": f'IF({c["gate_ok"]}="oui",{c["grid_commission"]}+{c["accelerator_extra"]},0)',
-                "commission_due_cum": (f"ROUND(IF(Plafond>0,MIN(Plafond,{c['commission_after_gate']}),"
+                "commission_due_cum": (f"ROUND(IF({P('Plafond')}>0,MIN({P('Plafond')},{c['commission_after_gate']}),"
                                        f"{c['commission_after_gate']}),2)"),
                 "commission": (f"ROUND({c['commission_due_cum']}-IF({c['month']}={c['period_start']},0,"
                                f"{prev('commission_due_cum')}),2)"),
-                "draw": f"ROUND(Avance*{c['presence']},2)",
+                "draw": f"ROUND({P('Avance')}*{c['presence']},2)",
                 "draw_topup": f"ROUND(MAX(0,{c['draw']}-{c['commission']}),2)",
-                "draw_recovery": (f'IF(AvanceRecuperable="oui",ROUND(MIN({prev("draw_balance")},'
+                "draw_recovery": (f'IF({P("AvanceRecuperable")}="oui",ROUND(MIN({prev("draw_balance")},'
                                   f'MAX(0,{c["commission"]}-{c["draw"]})),2),0)'),
                 "commission_paid": f"ROUND({c['commission']}+{c['draw_topup']}-{c['draw_recovery']},2)",
-                "draw_balance": (f'IF(AvanceRecuperable="oui",ROUND({prev("draw_balance")}+{c["draw_topup"]}'
+                "draw_balance": (f'IF({P("AvanceRecuperable")}="oui",ROUND({prev("draw_balance")}+{c["draw_topup"]}'
                                  f'-{c["draw_recovery"]},2),0)'),
-                "bonus": f"IF(MOD({c['month']},MoisPeriode)<>0,0,{_step(c['attainment'], 'PrimeSeuils', 'PrimeMontants')})",
+                "bonus": (f"IF(MOD({c['month']},{P('MoisPeriode')})<>0,0,"
+                          f"{_step(c['attainment'], P('PrimeSeuils'), P('PrimeMontants'))})"),
                 "team_attainment": (f'IF({c["team"]}="","",IF(SUMIFS({rng("cum_target")},{rng("team")},{c["team"]},'
                                     f'{rng("month")},{c["month"]})>0,ROUND(SUMIFS({rng("cum_base")},{rng("team")},'
                                     f'{c["team"]},{rng("month")},{c["month"]})/SUMIFS({rng("cum_target")},{rng("team")},'
                                     f'{c["team"]},{rng("month")},{c["month"]}),4),""))'),
                 "fixed": f"ROUND({eq}!$F${e}/12*{c['presence']},2)",
-                "team_pool": (f"IF(MOD({c['month']},MoisPeriode)<>0,0,"
-                              f"{_step(c['team_attainment'], 'PrimeEquipeSeuils', 'PrimeEquipeMontants')})"),
+                "team_pool": (f"IF(MOD({c['month']},{P('MoisPeriode')})<>0,0,"
+                              f"{_step(c['team_attainment'], P('PrimeEquipeSeuils'), P('PrimeEquipeMontants'))})"),
                 "team_bonus": (f'IF(OR({c["team_pool"]}=0,{c["presence"]}=0),0,ROUND('
-                               f'IF(Repartition="par commercial",{c["team_pool"]},'
-                               f'IF(Repartition="prorata du fixe",IF(SUMIFS({rng("fixed")},{rng("team")},{c["team"]},'
+                               f'IF({P("Repartition")}="par commercial",{c["team_pool"]},'
+                               f'IF({P("Repartition")}="prorata du fixe",IF(SUMIFS({rng("fixed")},{rng("team")},{c["team"]},'
                                f'{rng("month")},{c["month"]})>0,{c["team_pool"]}*{c["fixed"]}/SUMIFS({rng("fixed")},'
                                f'{rng("team")},{c["team"]},{rng("month")},{c["month"]}),0),'
                                f'{c["team_pool"]}/COUNTIFS({rng("team")},{c["team"]},{rng("month")},{c["month"]},'
                                f'{rng("presence")},">0"))),2))'),
                 "gross": f"ROUND({c['fixed']}+{c['commission_paid']}+{c['bonus']}+{c['team_bonus']},2)",
-                "employer_cost": f"ROUND({c['gross']}*(1+TauxCharges),2)",
+                "employer_cost": f"ROUND({c['gross']}*(1+{P('TauxCharges')}),2)",
             }
-            for j, (f, _, style) in enumerate(CALC_COLUMNS, start=1):
+            for j, (f, _, style) in enumerate(columns, start=1):
                 if f == "month":
                     sheet.set(r, j, m, style=style)
                 else:
                     sheet.set(r, j, formula=formulas[f], style=style)
-    gate = C["gate_ok"]
-    sheet.conditional_formats.append(ConditionalFormat(f"{gate}{first}:{gate}{last}", "cell_is", "equal", ['"non"'], look="bad"))
+    ok = C["gate_ok"]
+    sheet.conditional_formats.append(ConditionalFormat(f"{ok}{first}:{ok}{last}", "cell_is", "equal", ['"non"'], look="bad"))
     att = C["attainment"]
+    gate = plans.pick("Seuil", f"${C[PLAN_COLUMN[0]]}{first}") if several else "Seuil"  # the gate of the row's plan
     sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
                                                        formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
     sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
-                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
-    sheet.widths.update({col(k): _width(h, 11) for k, (_, h, _) in enumerate(CALC_COLUMNS, start=1)})
-    sheet.widths.update({"A": 18, "B": 14, "C": 7, "D": 11})
-    sheet.freeze = "D5"
+                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<{gate})"], look="bad"))
+    sheet.widths.update({col(k): _width(h, 11) for k, (_, h, _) in enumerate(columns, start=1)})
+    sheet.widths.update({"A": 18, "B": 14, C["month"]: 7, C["period_date"]: 11})
+    sheet.freeze = f"{col(columns.index(CALC_COLUMNS[3]) + 1)}5"
     sheet.print_setup = PrintSetup(orientation="landscape", fit_width=3, title_rows="4:4", header="Calcul des rémunérations")
     return sheet, rows, C
 
 
-def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int], calc_rows: dict, C: dict[str, str]
-                   ) -> tuple[SheetPlan, dict[str, int], int, dict[str, str], dict[str, int], dict[str, str]]:
+#: The « Synthèse » column naming each rep's plan (several plans only), inserted after « Équipe ».
+SUMMARY_PLAN_COLUMN = ("plan", "Plan", "text")
+
+#: Columns of the « Par plan » block of « Synthèse » (several plans): field, header, style.
+PLAN_TOTAL_COLUMNS: list[tuple[str, str, str]] = [
+    ("plan", "Plan", "text"),
+    ("reps", "Commerciaux", "int"),
+    ("base", "Assiette", "eur"),
+    ("commission_paid", "Commissions versées", "eur"),
+    ("bonus", "Primes sur objectif", "eur"),
+    ("team_bonus", "Primes d'équipe", "eur"),
+    ("gross", "Total brut", "eur"),
+    ("employer_cost", "Coût employeur", "eur"),
+]
+
+
+def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int], calc_rows: dict, C: dict[str, str],
+                   plans: _Plans | None = None):
+    several = plans is not None and plans.several
+    columns = SUMMARY_COLUMNS[:3] + [SUMMARY_PLAN_COLUMN] + SUMMARY_COLUMNS[3:] if several else SUMMARY_COLUMNS
     sheet = SheetPlan(SHEETS["summary"], tab_color="1F4E78")
     sheet.title("Synthèse annuelle des rémunérations")
-    sheet.put("A2", formula='="Exercice "&Annee&" — assiette : "&Assiette&" — période : "&Periode', style="subtitle")
-    S = {f: col(i) for i, (f, _, _) in enumerate(SUMMARY_COLUMNS, start=1)}
-    sheet.row(4, 1, [h for _, h, _ in SUMMARY_COLUMNS], style="header")
+    if several:
+        sheet.put("A2", formula=('="Exercice "&Annee&" — plans : "&'
+                                 + plans.each('{n}&" ("&Assiette{s}&", période : "&Periode{s}&")"')), style="subtitle")
+    else:
+        sheet.put("A2", formula='="Exercice "&Annee&" — assiette : "&Assiette&" — période : "&Periode', style="subtitle")
+    S = {f: col(i) for i, (f, _, _) in enumerate(columns, start=1)}
+    sheet.row(4, 1, [h for _, h, _ in columns], style="header")
     calc = quote_sheet(SHEETS["calc"])
     eq = quote_sheet(SHEETS["team"])
     first = 5
@@ -10925,39 +11186,48 @@ def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int],
         e = team_rows[rep]
         b0, b1 = calc_rows[(rep, 1)], calc_rows[(rep, 12)]
         values = []
-        for f, _, style in SUMMARY_COLUMNS:
+        for f, _, style in columns:
             if f == "rep":
                 values.append(Formula(f'IF({eq}!$A${e}="","",{eq}!$A${e})'))
             elif f == "name":
                 values.append(Formula(f'IF({eq}!$B${e}="","",{eq}!$B${e})'))
             elif f == "team":
                 values.append(Formula(f'IF({eq}!$C${e}="","",{eq}!$C${e})'))
+            elif f == "plan":
+                values.append(Formula(f"INDEX(Plans,{calc}!${C[PLAN_COLUMN[0]]}${b0})"))
             elif f == "attainment":
                 values.append(Formula(f'IF({S["target"]}{r}>0,{S["base"]}{r}/{S["target"]}{r},"")'))
             elif f == "draw_balance":
                 values.append(Formula(f"{calc}!${C['draw_balance']}${b1}"))
             else:
                 values.append(Formula(f"SUM({calc}!${C[sums[f]]}${b0}:${C[sums[f]]}${b1})"))
-        sheet.row(r, 1, values, style=[s for _, _, s in SUMMARY_COLUMNS])
+        sheet.row(r, 1, values, style=[s for _, _, s in columns])
     last = first + len(reps) - 1
     total = last + 1
-    total_values = []
-    for f, _, style in SUMMARY_COLUMNS:
+    total_values, total_styles = [], []
+    for f, _, style in columns:
         if f == "rep":
             total_values.append("Total")
-        elif f in ("name", "team"):
+        elif f in ("name", "team", "plan"):
             total_values.append(None)
         elif f == "attainment":
             total_values.append(Formula(f'IF({S["target"]}{total}>0,{S["base"]}{total}/{S["target"]}{total},"")'))
         else:
             total_values.append(Formula(f"SUM({S[f]}{first}:{S[f]}{last})"))
-    sheet.row(total, 1, total_values, style=["total_text", "total_text", "total_text"]
-              + ["total_pct" if s.startswith("pct") else "total_eur" for _, _, s in SUMMARY_COLUMNS[3:]])
+        total_styles.append("total_text" if style == "text" else "total_pct" if style.startswith("pct") else "total_eur")
+    sheet.row(total, 1, total_values, style=total_styles)
     att = S["attainment"]
     sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
                                                        formula=[f"AND(ISNUMBER({att}{first}),{att}{first}>=1)"], look="good"))
-    sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
-                                                       formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"], look="bad"))
+    if several:  # below the gate of the rep's plan (the plan named in the row)
+        gate = plans.pick("Seuil", f"MATCH(${S['plan']}{first},Plans,0)")
+        sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{last}", "expression",
+                                                           formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<{gate})"],
+                                                           look="bad"))
+    else:
+        sheet.conditional_formats.append(ConditionalFormat(f"{att}{first}:{att}{total}", "expression",
+                                                           formula=[f"AND(ISNUMBER({att}{first}),{att}{first}<Seuil)"],
+                                                           look="bad"))
     # per team
     team_fields = [("team", "Équipe", "text"), ("base", "Assiette", "eur"), ("target", "Objectif", "eur"),
                    ("attainment", "Réalisation", "pct2"), ("team_bonus", "Primes d'équipe", "eur"),
@@ -10977,21 +11247,45 @@ def _summary_sheet(reps: list[str], teams: list[str], team_rows: dict[str, int],
             else:
                 values.append(Formula(f"SUMIFS(${S[f]}${first}:${S[f]}${last},${S['team']}${first}:${S['team']}${last},$A{r})"))
         sheet.row(r, 1, values, style=[s for _, _, s in team_fields])
+    below = (trows[teams[-1]] if teams else top + 1)
+    # per plan
+    prows: dict[str, int] = {}
+    Pc: dict[str, str] = {}
+    if several:
+        Pc = {f: col(i) for i, (f, _, _) in enumerate(PLAN_TOTAL_COLUMNS, start=1)}
+        top = below + 2
+        sheet.set(top, 1, "Par plan de commissionnement", style="label")
+        sheet.row(top + 1, 1, [h for _, h, _ in PLAN_TOTAL_COLUMNS], style="header")
+        key = f"${S['plan']}${first}:${S['plan']}${last}"
+        for k, name in enumerate(plans.names):
+            r = top + 2 + k
+            prows[name] = r
+            values = [Formula(f"INDEX(Plans,{k + 1})"), Formula(f"COUNTIF({key},$A{r})")]
+            for f, _, _ in PLAN_TOTAL_COLUMNS[2:]:
+                values.append(Formula(f"SUMIFS(${S[f]}${first}:${S[f]}${last},{key},$A{r})"))
+            sheet.row(r, 1, values, style=[s for _, _, s in PLAN_TOTAL_COLUMNS])
+        r = top + 2 + len(plans.names)
+        p0, p1 = top + 2, r - 1
+        sheet.row(r, 1, ["Total"] + [Formula(f"SUM({Pc[f]}{p0}:{Pc[f]}{p1})") for f, _, _ in PLAN_TOTAL_COLUMNS[1:]],
+                  style=["total_text", "total_int"] + ["total_eur"] * (len(PLAN_TOTAL_COLUMNS) - 2))
+        prows["Total"] = r
+        below = r
     q = quote_sheet(sheet.name)
     sheet.charts.append(ChartSpec(
-        "column", "Rémunération brute et coût employeur par commercial", f"A{(trows[teams[-1]] if teams else top + 1) + 3}",
+        "column", "Rémunération brute et coût employeur par commercial", f"A{below + 3}",
         [ChartSeries(f"{q}!${S['gross']}${first}:${S['gross']}${last}", "Total brut",
                      categories=f"{q}!$A${first}:$A${last}"),
          ChartSeries(f"{q}!${S['employer_cost']}${first}:${S['employer_cost']}${last}", "Coût employeur")],
         y_format='#,##0 "€"', width_cm=24, height_cm=10))
-    sheet.widths.update({col(k): _width(h, 14) for k, (_, h, _) in enumerate(SUMMARY_COLUMNS, start=1)})
+    sheet.widths.update({col(k): _width(h, 14) for k, (_, h, _) in enumerate(columns, start=1)})
     sheet.widths.update({"A": 20, "B": 24, "C": 14})
     sheet.freeze = "B5"
     sheet.print_setup = PrintSetup(orientation="landscape", title_rows="4:4", header="Synthèse des rémunérations")
-    return sheet, rows, total, S, trows, T
+    return sheet, rows, total, S, trows, T, prows, Pc
 
 
-def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, str]) -> tuple[SheetPlan, int, dict[str, str]]:
+def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, str], plans: _Plans | None = None
+                     ) -> tuple[SheetPlan, int, dict[str, str]]:
     sheet = SheetPlan(name, tab_color="A5A5A5")
     eq = quote_sheet(SHEETS["team"])
     calc = quote_sheet(SHEETS["calc"])
@@ -11004,7 +11298,14 @@ def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, 
     for k, (label, formula, style) in enumerate(idents):
         sheet.set(3 + k, 1, label, style="label")
         sheet.set(3 + k, 2, formula=formula, style=style)
-    sheet.put("D3", formula='="Plan : "&ModeCalcul&" sur "&Assiette&", période : "&Periode', style="note")
+    if plans is not None and plans.several:
+        n = f"{calc}!${C[PLAN_COLUMN[0]]}${calc_rows[(rep, 1)]}"
+        sheet.set(8, 1, "Plan de commissionnement", style="label")
+        sheet.set(8, 2, formula=f"INDEX(Plans,{n})", style="text")
+        sheet.put("D3", formula=(f'="Plan « "&B8&" » : "&{plans.pick("ModeCalcul", n)}&" sur "&{plans.pick("Assiette", n)}'
+                                 f'&", période : "&{plans.pick("Periode", n)}'), style="note")
+    else:
+        sheet.put("D3", formula='="Plan : "&ModeCalcul&" sur "&Assiette&", période : "&Periode', style="note")
     header_row = 9
     R = {f: col(i) for i, (f, _, _) in enumerate(STATEMENT_COLUMNS, start=2)}
     sheet.row(header_row, 1, ["Mois"] + [h for _, h, _ in STATEMENT_COLUMNS], style="header")
@@ -11045,7 +11346,7 @@ def _reps_frame(reps: pd.DataFrame) -> pd.DataFrame:
     if "rep" not in reps.columns:
         raise ValueError("l'équipe doit avoir une colonne « rep » (commercial)")
     frame = pd.DataFrame({"rep": reps["rep"].map(_text)})
-    for name in ("name", "team"):
+    for name in ("name", "team", "plan"):
         frame[name] = reps[name].map(_text) if name in reps.columns else ""
     for name in ("hire_date", "end_date"):
         frame[name] = reps[name].map(_date) if name in reps.columns else None
@@ -11060,6 +11361,40 @@ def _reps_frame(reps: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index("rep", drop=False)
 
 
+#: Name of the plan of a workbook built from one :class:`CommissionPlan` given without a name.
+DEFAULT_PLAN_NAME = "Plan"
+#: Most plans in one workbook (each one adds an argument to every ``CHOOSE`` of « Calcul »).
+MAX_PLANS = 40
+
+
+def _plans(plan: CommissionPlan | Mapping[str, Any]) -> dict[str, CommissionPlan]:
+    """The plans of the workbook by name: one plan (a :class:`CommissionPlan` or a reader dict), or a
+    dict plan name → plan as :func:`xlsales.io.commission_plans` gives it."""
+    if isinstance(plan, CommissionPlan):
+        return {DEFAULT_PLAN_NAME: plan}
+    if plan and all(isinstance(v, (CommissionPlan, Mapping)) for v in plan.values()):
+        out = {}
+        for name, spec in plan.items():
+            key = _text(name) or DEFAULT_PLAN_NAME
+            if key.casefold() in {k.casefold() for k in out}:
+                raise ValueError(f"plan de commissionnement en double : {key}")
+            out[key] = spec if isinstance(spec, CommissionPlan) else CommissionPlan.from_mapping(spec)
+        return out
+    return {DEFAULT_PLAN_NAME: CommissionPlan.from_mapping(plan)}
+
+
+def _rep_plans(info: pd.DataFrame, names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each rep's plan: the name of the team's « plan » column matched as the sheet's ``MATCH`` does
+    (case ignored), else the first plan; also the reps whose plan was not found (rep → name given)."""
+    index = {n.casefold(): n for n in reversed(names)}
+    chosen, unmatched = {}, {}
+    for rep, given in zip(info["rep"], info["plan"]):
+        chosen[rep] = index.get(given.casefold(), names[0])
+        if given and given.casefold() not in index:
+            unmatched[rep] = given
+    return chosen, unmatched
+
+
 def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, Any], sales: pd.DataFrame | None = None,
                       targets: pd.DataFrame | None = None, year: int | None = None) -> tuple[BookPlan, CommissionsLayout]:
     """Plan the commissions workbook.
@@ -11068,12 +11403,20 @@ def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, An
     ----------
     reps : DataFrame
         The team: rep (code), and optionally name, team, hire_date, end_date, base_salary (annual
-        gross fixed pay), as :func:`xlsales.io.read_reps` gives them.
-    plan : CommissionPlan or dict
-        The commission plan (a dict of :func:`xlsales.io.commission_plans` is accepted).
+        gross fixed pay), plan (name of the rep's commission plan), as :func:`xlsales.io.read_reps`
+        gives them.
+    plan : CommissionPlan, dict, or dict of plans
+        The commission plan (a dict of :func:`xlsales.io.commission_plans` is accepted), or several
+        plans by name, as :func:`xlsales.io.commission_plans` returns them (name → dict or
+        :class:`CommissionPlan`). With one plan, every rep is on it and the ``plan`` column is not
+        used. With several, the workbook has one parameter sheet per plan (« Paramètres » for the
+        first, « Paramètres <plan> » for the others), a « Plan » column in « Équipe » (the rep's
+        ``plan``; empty or unknown: the first plan) and « Calcul » takes each parameter from the
+        rep's plan, so that changing a rep's plan in « Équipe » changes their pay, without Python.
     sales : DataFrame, optional
         Sales lines (date, rep, quantity, unit_price, discount, unit_cost, paid…): pre-fill the
-        « Saisie » grid with the plan's base (CA, marge or encaissé) per rep and month of ``year``.
+        « Saisie » grid with the base of each rep's plan (CA, marge or encaissé) per rep and month
+        of ``year``.
     targets : DataFrame, optional
         Targets: rep, period ("2026-03", or "2026" spread over 12 months) or year + month, target
         (target_margin for a margin base when given).
@@ -11084,10 +11427,15 @@ def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, An
     -------
     (BookPlan, CommissionsLayout)
     """
-    if not isinstance(plan, CommissionPlan):
-        plan = CommissionPlan.from_mapping(plan)
+    plans = _plans(plan)
+    if len(plans) > MAX_PLANS:
+        raise ValueError(f"{len(plans)} plans de commissionnement : {MAX_PLANS} au plus dans un classeur")
+    plan_names = list(plans)
+    first_plan = plans[plan_names[0]]
+    several = len(plans) > 1
     info = _reps_frame(reps)
     rep_list = info["rep"].tolist()
+    rep_plans, unmatched = _rep_plans(info, plan_names) if several else ({r: plan_names[0] for r in rep_list}, {})
     if year is None:
         if sales is not None and len(sales):
             year = int(pd.to_datetime(sales["date"], errors="coerce").dt.year.max())
@@ -11096,37 +11444,60 @@ def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, An
         else:
             year = dt.date.today().year
     year = int(year)
-    bases, unknown = monthly_bases(sales, rep_list, year, plan.base)
-    target_grid = monthly_targets(targets, rep_list, year, plan.base)
+    # « Saisie » pre-filled with the base of each rep's plan (CA, marge or encaissé)
+    bases = np.zeros((len(rep_list), 12))
+    target_grid = np.zeros((len(rep_list), 12))
+    unknown: list[str] = []
+    rep_base = np.array([plans[rep_plans[r]].base for r in rep_list])
+    for base in dict.fromkeys(rep_base.tolist()):
+        rows = rep_base == base
+        by_base, unknown = monthly_bases(sales, rep_list, year, base)
+        bases[rows] = by_base[rows]
+        target_grid[rows] = monthly_targets(targets, rep_list, year, base)[rows]
     teams = sorted({t for t in info["team"] if t})
 
     book = BookPlan(title="Commissions des commerciaux")
-    params, names, param_cells, grid_rows = _params_sheet(plan, year)
-    book.names.update(names)
-    team_sheet, team_rows = _team_sheet(rep_list, info)
-    input_sheet, input_base, input_target = _input_sheet(rep_list, team_rows, bases, target_grid)
-    calc, calc_rows, C = _calc_sheet(rep_list, team_rows, input_base, input_target)
-    summary, summary_rows, total_row, S, trows, T = _summary_sheet(rep_list, teams, team_rows, calc_rows, C)
-    for sheet in (params, team_sheet, input_sheet, calc, summary):
+    ctx = None
+    if several:
+        used = {name.lower() for name in SHEETS.values()}
+        sheets = [SHEETS["params"]] + [_sheet_title("Paramètres", name, used) for name in plan_names[1:]]
+        ctx = _Plans(plan_names, sheets)
+    param_sheets, plan_params = [], {}
+    for k, name in enumerate(plan_names):
+        sheet, names, cells, rows = _params_sheet(plans[name], year, ctx, k)
+        book.names.update(names)
+        param_sheets.append(sheet)
+        plan_params[name] = cells
+        if k == 0:
+            param_cells, grid_rows = cells, rows
+    team_sheet, team_rows = _team_sheet(rep_list, info, ctx, rep_plans)
+    input_sheet, input_base, input_target = _input_sheet(rep_list, team_rows, bases, target_grid, ctx)
+    calc, calc_rows, C = _calc_sheet(rep_list, team_rows, input_base, input_target, ctx)
+    summary, summary_rows, total_row, S, trows, T, prows, Pc = _summary_sheet(rep_list, teams, team_rows, calc_rows, C, ctx)
+    for sheet in (param_sheets[0], *param_sheets[1:], team_sheet, input_sheet, calc, summary):
         book.add(sheet)
     used = {s.name.lower() for s in book.sheets}
     statements = {}
     first_row, R = 0, {}
     for rep in rep_list:
         name = _sheet_title("Relevé", info.loc[rep, "name"] or rep, used)
-        sheet, first_row, R = _statement_sheet(name, rep, team_rows[rep], calc_rows, C)
+        sheet, first_row, R = _statement_sheet(name, rep, team_rows[rep], calc_rows, C, ctx)
         book.add(sheet)
         statements[rep] = name
     book.active = input_sheet.name
     layout = CommissionsLayout(
-        year=year, plan=plan, reps=rep_list, names=dict(zip(rep_list, info["name"])), teams=teams,
+        year=year, plan=first_plan, reps=rep_list, names=dict(zip(rep_list, info["name"])), teams=teams,
         team_of=dict(zip(rep_list, info["team"])), calc_rows=calc_rows, calc_columns=C, input_base=input_base,
         input_target=input_target, summary_rows=summary_rows, summary_total_row=total_row, summary_columns=S,
         team_rows=trows, team_columns=T, statements=statements, statement_first_row=first_row, statement_columns=R,
         params=param_cells, tier_rows=grid_rows["tiers"], bonus_rows=grid_rows["bonus"],
         team_bonus_rows=grid_rows["team_bonus"], team_sheet_rows=team_rows, bases=bases, targets=target_grid,
         base_salary=info["base_salary"].to_numpy(dtype=float), hire_dates=list(info["hire_date"]),
-        end_dates=list(info["end_date"]), unknown_reps=unknown,
+        end_dates=list(info["end_date"]), unknown_reps=unknown, plans=plans, rep_plans=rep_plans,
+        param_sheets=dict(zip(plan_names, [s.name for s in param_sheets])), plan_params=plan_params,
+        team_plan_column="H" if several else None,
+        plan_list_rows={name: 5 + k for k, name in enumerate(plan_names)} if several else {},
+        summary_plan_rows=prows, summary_plan_columns=Pc, unmatched_plans=unmatched,
     )
     return book, layout
 
@@ -11135,41 +11506,18 @@ def build_commissions(reps: pd.DataFrame, plan: CommissionPlan | Mapping[str, An
 # Entry points: files (CLI), the sample company (ready-made workbook, template), an open workbook
 # ---------------------------------------------------------------------------------------------
 
-def _main_plan(plans: Mapping[str, Mapping[str, Any]], reps: pd.DataFrame | None) -> tuple[str, Mapping[str, Any]]:
-    """The plan of the workbook: the one most reps are on (one plan per workbook)."""
-    names = list(plans)
-    if reps is not None and "plan" in reps.columns and reps["plan"].notna().any():
-        counts = reps["plan"].dropna().astype(str).value_counts()
-        for name in counts.index:
-            if name in plans:
-                return name, plans[name]
-    return names[0], plans[names[0]]
-
-
-def _reps_on_plan(reps: pd.DataFrame, plan_name: str) -> pd.DataFrame:
-    if "plan" not in reps.columns or reps["plan"].isna().all():
-        return reps
-    chosen = reps[reps["plan"].astype(str) == plan_name]
-    return chosen if len(chosen) else reps
-
-
 def plan_from_files(sales: pd.DataFrame | None, plan_frame: pd.DataFrame | None, reps: pd.DataFrame | None,
                     targets: pd.DataFrame | None = None, year: int | None = None) -> BookPlan:
     """The commissions workbook from the files of the CLI.
 
-    Without a plan file, the default :class:`CommissionPlan` (5 % of the revenue, monthly) is used;
-    without a team file, the reps are those of the sales lines (no fixed pay).
+    Every plan of the plan file and every rep of the team file, each on the plan of its « Plan de
+    commissionnement » column (no column, empty or unknown name: the first plan of the file). Without
+    a plan file, the default :class:`CommissionPlan` (5 % of the revenue, monthly) is used; without a
+    team file, the reps are those of the sales lines (no fixed pay).
     """
     from .. import io as xio
 
-    if plan_frame is not None:
-        plans = xio.commission_plans(plan_frame)
-        name, spec = _main_plan(plans, reps)
-        plan: CommissionPlan | Mapping[str, Any] = spec
-        if reps is not None:
-            reps = _reps_on_plan(reps, name)
-    else:
-        plan = CommissionPlan()
+    plan: CommissionPlan | Mapping[str, Any] = xio.commission_plans(plan_frame) if plan_frame is not None else CommissionPlan()
     if reps is None:
         if sales is None:
             raise ValueError("il faut l'équipe (--reps) ou des ventes pour connaître les commerciaux")
@@ -11178,7 +11526,7 @@ def plan_from_files(sales: pd.DataFrame | None, plan_frame: pd.DataFrame | None,
 
 
 def plan_for_company(company) -> BookPlan:
-    """The commissions workbook of the sample company (its main plan and the reps on it)."""
+    """The commissions workbook of the sample company: its whole sales force, each rep on their plan."""
     return plan_from_files(company.sales, company.commission_plan, company.reps, company.targets)
 
 
@@ -11202,12 +11550,32 @@ def _saisie_grids(rows: list[list]) -> tuple[np.ndarray, np.ndarray]:
     return blocks[0], blocks[1]
 
 
+def plan_names(rows: list[list]) -> list[str]:
+    """The names of the plans of a several-plan workbook, in order, from the rows of « Paramètres »
+    (its list « Plans du classeur »); ``[]`` for a one-plan workbook."""
+    header = ["N°", "Plan", "Feuille des paramètres"]
+    for i, row in enumerate(rows):
+        row = list(row or [])
+        for j in range(len(row) - 2):
+            if row[j:j + 3] == header:
+                names = []
+                for below in rows[i + 1:]:
+                    name = _text(below[j + 1]) if below and len(below) > j + 1 else ""
+                    if not name:
+                        break
+                    names.append(name)
+                return names
+    return []
+
+
 def refresh(book) -> list[str]:
     """Rebuild the computed sheets of an open commissions workbook (template button, xlwings Lite).
 
     The team is read from « Équipe »; the amounts typed in « Saisie » are kept. When reps were added to
     (or removed from the end of) « Équipe », « Saisie » is rebuilt with one row per rep and every amount
-    already typed kept on its row; « Paramètres » and « Équipe » are never rewritten.
+    already typed kept on its row; « Paramètres » and « Équipe » are never rewritten. A workbook with
+    several plans keeps them: their names are read from the list of « Paramètres », each rep's plan
+    stays in « Équipe » (column Plan) and the parameter sheets of the plans are never rewritten.
     """
     from .. import io as xio
     from ..sheets.render_xlwings import render_book_live
@@ -11219,7 +11587,10 @@ def refresh(book) -> list[str]:
     bases, targets = np.zeros((n, 12)), np.zeros((n, 12))
     k = min(n, len(old_bases))
     bases[:k], targets[:k] = old_bases[:k], old_targets[:k]
-    plan, layout = build_commissions(team, CommissionPlan())
+    # the plans: their parameters stay in their sheets (inputs, never rewritten); only their names
+    # and order matter to the computed sheets
+    names = plan_names(sheet_rows(book, SHEETS["params"]))
+    plan, layout = build_commissions(team, {name: CommissionPlan() for name in names} if len(names) > 1 else CommissionPlan())
     saisie = plan.sheet(SHEETS["input"])
     for i, rep in enumerate(layout.reps):
         for m in range(1, 13):

@@ -569,3 +569,39 @@ def test_a_part_that_declares_less_than_it_holds_cannot_inflate(tmp_path):
     assert str(e).startswith("bomb.xlsx : classeur illisible") and "larger than its declared uncompressed size" in str(e)
     with zipfile.ZipFile(p) as z, pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
         z.read("xl/worksheets/sheet1.xml")
+
+
+def test_commas_inside_the_values_of_a_semicolon_file(tmp_path):
+    """Found by the write-then-read fuzz test: a name holding more commas than the file has columns
+    made the separator sniffing pick « , »; every line has the same number of « ; »."""
+    p = tmp_path / "ventes.csv"
+    p.write_text("Date facture;N° facture;Code client;Raison sociale;Commercial;Référence;Quantité;Prix unitaire HT\n"
+                 "14/01/2025;F1;C1;Dupont, Durand, Martin, Petit, Leroy, Moreau, Simon, Laurent, Fils & Cie;Ana;P1;2;12,50\n"
+                 "15/01/2025;F2;C2;Établissements Roux;Ana;P1;1;8,00\n", encoding="utf-8")
+    sales = xio.read_sales(p)
+    assert sales["customer_name"].tolist() == ["Dupont, Durand, Martin, Petit, Leroy, Moreau, Simon, Laurent, Fils & Cie",
+                                               "Établissements Roux"]
+    assert sales["revenue"].tolist() == [25.0, 8.0]
+
+
+def test_a_comma_file_with_decimal_points_and_a_semicolon_title(tmp_path):
+    p = tmp_path / "export.csv"
+    p.write_text("Export CRM; ventes; janvier; 2025; agence; Lyon; Grenoble; Valence\n"
+                 "Date facture,Code client,Commercial,Référence,Quantité,Prix unitaire HT\n"
+                 "14/01/2025,C1,Ana,P1,2,12.5\n15/01/2025,C2,Ana,P1,1,\"1,5\"\n16/01/2025,C3,Bob,P2,3,4\n", encoding="utf-8")
+    sales = xio.read_sales(p)
+    assert sales["customer"].tolist() == ["C1", "C2", "C3"] and sales["unit_price"].tolist() == [12.5, 1.5, 4.0]
+
+
+def test_a_header_cell_holding_a_line_break(tmp_path):
+    """A header typed with Alt+Enter in Excel is exported quoted, over two lines: the header row is a
+    record, not a line (both the reader and the large-file path)."""
+    from xlsales.bigdata import aggregate_sales
+
+    p = tmp_path / "ventes.csv"
+    p.write_bytes("Date facture;Code client;Commercial;Référence;Quantité;\"Prix unitaire\nHT\"\n"
+                  "14/01/2025;C1;Ana;P1;2;12,50\n15/01/2025;C2;Ana;P1;1;8,00\n".encode("utf-8"))
+    sales = xio.read_sales(p)
+    assert sales["unit_price"].tolist() == [12.5, 8.0]
+    totals = aggregate_sales(p)
+    assert totals.attrs["lines"] == 2 and totals["revenue"].sum() == 33.0

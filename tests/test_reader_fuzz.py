@@ -176,6 +176,10 @@ def test_export_like_files_give_a_frame_or_an_input_error(raw, tmp_path):
 @example(raw=b'Export du \x0c\nRemise;R\xc3\xa9f\xc3\xa9rence;Co\xc3\xbbt unitaire;Commercial;Raison sociale;N\xc2\xb0 facture;'
              b'Pay\xc3\xa9;Quantit\xc3\xa9;Code client;R\xc3\xa9gion;Canal;Date facture;Prix unitaire HT;Famille\n'
              b'0.0;0;0.0;0;0;0;oui;0.0;0;0;0;01/01/2000;0;\n')
+# … and a header cell holding a quoted line break: the header is a record, not a line
+@example(raw=b'R\xc3\xa9gion;Quantit\xc3\xa9;N\xc2\xb0 facture;Raison sociale;Code client;Date facture;Co\xc3\xbbt unitaire;'
+             b'R\xc3\xa9f\xc3\xa9rence;Prix unitaire HT;Canal;Commercial;Famille;"\n"\n'
+             b'0;0.0;;;0;1;0.0;0;0.0;"a;b";"""";"""";""""')
 def test_the_large_file_path_agrees_with_the_reader(raw, tmp_path):
     path = tmp_path / "ventes.csv"
     path.write_bytes(raw)

@@ -92,16 +92,17 @@ def _head(path: Path, name: str) -> tuple[list[list[str]], str]:
         raise xio.InputError(xio.Problem(name, "le fichier est vide"))
     if b"\x00" in raw[:4096]:
         raise xio.InputError(xio.Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
-    # lines as polars counts them (skip_lines): only "\n" ends a line; a lone "\r" stays inside it
-    text = raw.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    lines = [line.rstrip("\r") for line in text.split("\n")]
+    # records as polars counts them (skip_rows): only "\n" ends a line, outside quotes; a lone "\r"
+    # stays inside its line (a space here, for the header's sake)
+    text = raw.decode("utf-8", errors="ignore").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", " ")
+    cut = len(raw) == _HEAD_BYTES
+    lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    if len(raw) == _HEAD_BYTES and lines:
+    if cut and lines:
         lines = lines[:-1]  # possibly cut
     sep = xio._sniff_separator(lines)
-    preview = [xio.split_line(line, sep) if line.strip() else [] for line in lines[:30]]
-    return preview, sep
+    return xio.preview_rows(text, sep, cut), sep
 
 
 class _DistinctContext(xio._Context):
@@ -129,7 +130,7 @@ def _read_frame(text_path: Path, sep: str, skip: int, width: int, columns: dict[
     names = [f"c{j}" for j in range(width)]
     try:
         lf = pl.scan_csv(
-            text_path, has_header=False, separator=sep, skip_lines=skip, quote_char='"',
+            text_path, has_header=False, separator=sep, skip_rows=skip, quote_char='"',
             schema={n: pl.String for n in names}, encoding="utf8", raise_if_empty=False,
             truncate_ragged_lines=False, empty_string_is_null=False, missing_columns="insert",
         )

@@ -1065,19 +1065,53 @@ def split_line(line: str, sep: str) -> list[str]:
 
 
 def _sniff_separator(lines: list[str]) -> str:
-    best, best_score = ";", -1.0
+    """The separator of a CSV text, from its first physical lines.
+
+    For each candidate (« ; », « , », tab, « | »), the most common non-zero number of separators per
+    line, ``m``, and how many lines have it, ``f``. A candidate is consistent when at least half the
+    non-blank lines (and two, when there are two) have ``m``; the consistent candidate with the
+    largest ``m`` wins. So commas inside the values of a « ; » file, which give varying counts, or the
+    decimal commas of every line (a consistent but smaller count) do not win over the « ; » every line
+    has. With no consistent candidate (a few lines cut by multi-line values…), the largest count
+    found on most lines wins, as a fallback."""
+    texts = [line for line in lines[:30] if line.strip()]
+    n = len(texts)
+    consistent, fallback = {}, {}
     for sep in (";", ",", "\t", "|"):
-        counts = []
-        for line in lines[:30]:
-            if line.strip():
-                counts.append(len(split_line(line, sep)) - 1)
-        if not counts:
+        counts = [len(split_line(line, sep)) - 1 for line in texts]
+        nonzero = [c for c in counts if c > 0]
+        if not nonzero:
             continue
-        top = max(counts)
-        score = top + 0.5 * sum(1 for c in counts if c == top) / len(counts) if top > 0 else 0.0
-        if score > best_score:
-            best, best_score = sep, score
-    return best
+        m = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
+        f = nonzero.count(m)
+        if f >= min(2, n) and 2 * f >= n:
+            consistent[sep] = m
+        top = max(nonzero)
+        fallback[sep] = top + 0.5 * counts.count(top) / n
+    for scores in (consistent, fallback):
+        if scores:
+            return max(scores, key=lambda sep: scores[sep])  # ties: the first in the order above
+    return ";"
+
+
+def preview_rows(text: str, sep: str, cut: bool, limit: int = 30) -> list[list[str]]:
+    """The first records of a CSV text, quotes respected (a quoted value may hold a line break), as the
+    CSV parsers count them; a blank line is ``[]``. ``cut``: the text is the head of a longer file
+    (its last record may be incomplete and is left out)."""
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep)
+    rows: list[list[str]] = []
+    complete = True
+    try:
+        for row in reader:
+            rows.append([] if len(row) <= 1 and not "".join(row).strip() else row)
+            if len(rows) > limit:
+                complete = False
+                break
+    except csv.Error:  # a NUL byte…: what was read so far
+        pass
+    if cut and complete and rows:
+        rows.pop()
+    return rows[:limit]
 
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
@@ -1096,15 +1130,18 @@ def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]
         raise InputError(Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
     enc = _detect_encoding(raw)
     head = raw.decode(enc, errors="ignore")[:65536] if utf16 else _decode_head(raw, enc)
-    # the lines as pandas' parser counts them (skiprows): "\r\n", "\n" or "\r" end a line; a form
-    # feed or another Unicode line separator (str.splitlines) does not
-    lines = _LINE_BREAK.split(head.lstrip("\ufeff"))
+    # the separator from the physical lines, as pandas' parser splits them ("\r\n", "\n" or "\r";
+    # not a form feed nor another Unicode line separator); the rows for finding the header are
+    # records (pandas' skiprows counts records: a quoted header cell may hold a line break)
+    text = head.lstrip("\ufeff")
+    cut = len(raw) > 65536
+    lines = _LINE_BREAK.split(text)
     if lines and lines[-1] == "":
         lines.pop()
-    if len(raw) > 65536 and lines:
+    if cut and lines:
         lines = lines[:-1]  # possibly cut
     sep = _sniff_separator(lines)
-    preview = [split_line(line, sep) if line.strip() else [] for line in lines[:30]]
+    preview = preview_rows(text, sep, cut)
     return preview, raw, enc, sep
 
 
