@@ -180,6 +180,10 @@ def test_export_like_files_give_a_frame_or_an_input_error(raw, tmp_path):
 @example(raw=b'R\xc3\xa9gion;Quantit\xc3\xa9;N\xc2\xb0 facture;Raison sociale;Code client;Date facture;Co\xc3\xbbt unitaire;'
              b'R\xc3\xa9f\xc3\xa9rence;Prix unitaire HT;Canal;Commercial;Famille;"\n"\n'
              b'0;0.0;;;0;1;0.0;0;0.0;"a;b";"""";"""";""""')
+# … and a quote inside a title line: a character for both readers, not the start of a quoted value
+@example(raw=b'Export du "\nDate facture;Code client;Quantit\xc3\xa9;Prix unitaire HT;Commercial;R\xc3\xa9f\xc3\xa9rence;'
+             b'N\xc2\xb0 facture;Raison sociale;R\xc3\xa9gion;Canal;Pay\xc3\xa9;Famille;\n'
+             b'01/01/2000;0;0.0;0.0;"""";0;;0;0;0;oui;"""";""""')
 def test_the_large_file_path_agrees_with_the_reader(raw, tmp_path):
     path = tmp_path / "ventes.csv"
     path.write_bytes(raw)

@@ -84,16 +84,18 @@ def _utf8_text(path: Path, name: str, workdir: str) -> Path:
     return copy
 
 
-def _head(path: Path, name: str) -> tuple[list[list[str]], str]:
-    """The first rows (for the header) and the separator, as :mod:`xlsales.io` finds them."""
+def _head(path: Path, name: str) -> tuple[list[list[str]], list[int], str]:
+    """The first records (for the header), the physical line where each ends, and the separator, as
+    :mod:`xlsales.io` finds them."""
     with open(path, "rb") as fh:
         raw = fh.read(_HEAD_BYTES)
     if raw.replace(codecs.BOM_UTF8, b"").strip() == b"":
         raise xio.InputError(xio.Problem(name, "le fichier est vide"))
     if b"\x00" in raw[:4096]:
         raise xio.InputError(xio.Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
-    # records as polars counts them (skip_rows): only "\n" ends a line, outside quotes; a lone "\r"
-    # stays inside its line (a space here, for the header's sake)
+    # lines as polars counts them (skip_lines): only "\n" ends a line; a lone "\r" stays inside it (a
+    # space here, for the header's sake). Records as the reader finds them: quotes respected, so a
+    # header cell holding a line break spans two lines; a quote inside a value is a character.
     text = raw.decode("utf-8", errors="ignore").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", " ")
     cut = len(raw) == _HEAD_BYTES
     lines = text.split("\n")
@@ -102,7 +104,8 @@ def _head(path: Path, name: str) -> tuple[list[list[str]], str]:
     if cut and lines:
         lines = lines[:-1]  # possibly cut
     sep = xio._sniff_separator(lines)
-    return xio.preview_rows(text, sep, cut), sep
+    records = xio.preview_records(text, sep, cut)
+    return [row for row, _ in records], [end for _, end in records], sep
 
 
 class _DistinctContext(xio._Context):
@@ -130,7 +133,7 @@ def _read_frame(text_path: Path, sep: str, skip: int, width: int, columns: dict[
     names = [f"c{j}" for j in range(width)]
     try:
         lf = pl.scan_csv(
-            text_path, has_header=False, separator=sep, skip_rows=skip, quote_char='"',
+            text_path, has_header=False, separator=sep, skip_lines=skip, quote_char='"',
             schema={n: pl.String for n in names}, encoding="utf8", raise_if_empty=False,
             truncate_ragged_lines=False, empty_string_is_null=False, missing_columns="insert",
         )
@@ -185,14 +188,14 @@ def aggregate_sales(path: str | os.PathLike, *, limits: xio.Limits | None = None
         raise xio.InputError(xio.Problem(name, f"fichier trop volumineux ({size / 1e9:.1f} Go ; limite {max_bytes / 1e9:.0f} Go)"))
     with tempfile.TemporaryDirectory(prefix="xlsales-big-") as workdir:
         text_path = _utf8_text(p, name, workdir)
-        preview, sep = _head(text_path, name)
+        preview, line_ends, sep = _head(text_path, name)
         h = xio._find_header(preview, xio.SALES)
         if h < 0:
             raise xio.InputError(xio.Problem(name, "le fichier est vide"))
         raw = xio._Raw(name, pd.DataFrame(), 1, None, True)
         mapping, headers, _ = xio._map_headers(preview[h], xio.SALES, raw, h + 1)
         present = {f: j for f, j in mapping.items() if f in _NEEDED + _CHECKED}
-        frame = _read_frame(text_path, sep, h + 1, len(preview[h]), present, name)
+        frame = _read_frame(text_path, sep, line_ends[h], len(preview[h]), present, name)
     if frame.height == 0:
         raise xio.InputError(xio.Problem(name, "aucune ligne de données sous les en-têtes"))
     first_line = h + 2  # line of the file of the first data row

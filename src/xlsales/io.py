@@ -1098,20 +1098,25 @@ def preview_rows(text: str, sep: str, cut: bool, limit: int = 30) -> list[list[s
     """The first records of a CSV text, quotes respected (a quoted value may hold a line break), as the
     CSV parsers count them; a blank line is ``[]``. ``cut``: the text is the head of a longer file
     (its last record may be incomplete and is left out)."""
+    return [row for row, _ in preview_records(text, sep, cut, limit)]
+
+
+def preview_records(text: str, sep: str, cut: bool, limit: int = 30) -> list[tuple[list[str], int]]:
+    """:func:`preview_rows`, each row with the number of physical lines read up to its end."""
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep)
-    rows: list[list[str]] = []
+    records: list[tuple[list[str], int]] = []
     complete = True
     try:
         for row in reader:
-            rows.append([] if len(row) <= 1 and not "".join(row).strip() else row)
-            if len(rows) > limit:
+            records.append(([] if len(row) <= 1 and not "".join(row).strip() else row, reader.line_num))
+            if len(records) > limit:
                 complete = False
                 break
     except csv.Error:  # a NUL byte…: what was read so far
         pass
-    if cut and complete and rows:
-        rows.pop()
-    return rows[:limit]
+    if cut and complete and records:
+        records.pop()
+    return records[:limit]
 
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
