@@ -137,6 +137,8 @@ def test_commissions_button_adds_a_rep_and_keeps_every_amount_typed(built, tmp_p
     folder, paths = built
     payload = officejs_payload(paths["commissions"])
     team = next(s for s in payload["sheets"] if s["name"] == "Équipe")
+    reps = sum(1 for row in team["values"][4:] if row and row[0] not in ("", None))  # below the header, row 4
+    assert reps == 8  # the sample company's whole team, on its two plans
     new_rep = list(team["values"][4])
     new_rep[0] = "Zoé Nouvelle"
     team["values"].append(new_rep)
@@ -163,9 +165,11 @@ print(json.dumps({{"names": names, "saisie": saisie[0],
     grid = result["saisie"]
     old = saisie["values"]
     assert grid[5][2] == 12345.67
-    for r in range(6, 12):  # the other reps' amounts are kept, month by month
+    for r in range(6, 5 + reps):  # the other reps' amounts are kept, month by month
         assert grid[r][2:14] == old[r][2:14]
-    assert grid[12][:1] == ['=IF(Équipe!$A$12="","",Équipe!$A$12)'] and grid[12][2:14] == [0.0] * 12
+    added, team_row = 5 + reps, 5 + reps  # the new rep's row in « Saisie » (0-based) and in « Équipe » (1-based)
+    assert grid[added][:1] == [f'=IF(Équipe!$A${team_row}="","",Équipe!$A${team_row})']
+    assert grid[added][2:14] == [0.0] * 12
 
 
 def test_training_plan_button_keeps_typed_dates_and_levels(built, tmp_path):
