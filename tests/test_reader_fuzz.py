@@ -184,6 +184,10 @@ def test_export_like_files_give_a_frame_or_an_input_error(raw, tmp_path):
 @example(raw=b'Export du "\nDate facture;Code client;Quantit\xc3\xa9;Prix unitaire HT;Commercial;R\xc3\xa9f\xc3\xa9rence;'
              b'N\xc2\xb0 facture;Raison sociale;R\xc3\xa9gion;Canal;Pay\xc3\xa9;Famille;\n'
              b'01/01/2000;0;0.0;0.0;"""";0;;0;0;0;oui;"""";""""')
+# … and a quoted carriage return cutting a short file's lines: the separator is sniffed on records
+@example(raw=b'Export du \nQuantit\xc3\xa9;Code client;Prix unitaire HT;R\xc3\xa9f\xc3\xa9rence;Date facture;Pay\xc3\xa9;'
+             b'N\xc2\xb0 facture;Canal;Commercial;Co\xc3\xbbt unitaire;""""\n0.0;0;0.0;0;01/01/2000;12,50;0;0;0;0.0;0\n'
+             b'0.0;0;0,00;0;01/01/2000;oui;0;"\r";0;"0,00";0')
 def test_the_large_file_path_agrees_with_the_reader(raw, tmp_path):
     path = tmp_path / "ventes.csv"
     path.write_bytes(raw)

@@ -98,12 +98,7 @@ def _head(path: Path, name: str) -> tuple[list[list[str]], list[int], str]:
     # header cell holding a line break spans two lines; a quote inside a value is a character.
     text = raw.decode("utf-8", errors="ignore").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", " ")
     cut = len(raw) == _HEAD_BYTES
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if cut and lines:
-        lines = lines[:-1]  # possibly cut
-    sep = xio._sniff_separator(lines)
+    sep = xio._sniff_separator(text, cut)
     records = xio.preview_records(text, sep, cut)
     return [row for row, _ in records], [end for _, end in records], sep
 

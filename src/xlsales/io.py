@@ -1064,24 +1064,23 @@ def split_line(line: str, sep: str) -> list[str]:
     return next(csv.reader(_io.StringIO(line, newline=""), delimiter=sep), [])
 
 
-def _sniff_separator(lines: list[str]) -> str:
-    """The separator of a CSV text, from its first physical lines.
+def _sniff_separator(text: str, cut: bool = False) -> str:
+    """The separator of a CSV text, from its first records (quotes respected, so a quoted value
+    holding a line break or a separator does not count). ``cut``: ``text`` is the head of a longer file.
 
     For each candidate (« ; », « , », tab, « | »), the most common non-zero number of separators per
-    line, ``m``, and how many lines have it, ``f``. A candidate is consistent when at least half the
-    non-blank lines (and two, when there are two) have ``m``; the consistent candidate with the
+    record, ``m``, and how many records have it, ``f``. A candidate is consistent when at least half the
+    non-blank records (and two, when there are two) have ``m``; the consistent candidate with the
     largest ``m`` wins. So commas inside the values of a « ; » file, which give varying counts, or the
     decimal commas of every line (a consistent but smaller count) do not win over the « ; » every line
-    has. With no consistent candidate (a few lines cut by multi-line values…), the largest count
-    found on most lines wins, as a fallback."""
-    texts = [line for line in lines[:30] if line.strip()]
-    n = len(texts)
+    has. With no consistent candidate, the largest count found on most records wins, as a fallback."""
     consistent, fallback = {}, {}
     for sep in (";", ",", "\t", "|"):
-        counts = [len(split_line(line, sep)) - 1 for line in texts]
+        counts = [len(row) - 1 for row in preview_rows(text, sep, cut) if row]
         nonzero = [c for c in counts if c > 0]
         if not nonzero:
             continue
+        n = len(counts)
         m = max(set(nonzero), key=lambda c: (nonzero.count(c), c))
         f = nonzero.count(m)
         if f >= min(2, n) and 2 * f >= n:
@@ -1119,9 +1118,6 @@ def preview_records(text: str, sep: str, cut: bool, limit: int = 30) -> list[tup
     return records[:limit]
 
 
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
-
-
 def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]], bytes, str, str]:
     """Bytes, encoding, separator and the first rows (for finding the header) of a CSV file."""
     size = path.stat().st_size
@@ -1135,17 +1131,12 @@ def _read_csv_raw(path: Path, limits: Limits, name: str) -> tuple[list[list[str]
         raise InputError(Problem(name, "ce n'est pas un fichier texte (CSV) lisible"))
     enc = _detect_encoding(raw)
     head = raw.decode(enc, errors="ignore")[:65536] if utf16 else _decode_head(raw, enc)
-    # the separator from the physical lines, as pandas' parser splits them ("\r\n", "\n" or "\r";
-    # not a form feed nor another Unicode line separator); the rows for finding the header are
-    # records (pandas' skiprows counts records: a quoted header cell may hold a line break)
+    # records as pandas' parser finds them (its skiprows counts records): "\r\n", "\n" or "\r" end
+    # one outside quotes — not a form feed nor another Unicode line separator; a quoted header
+    # cell may hold a line break
     text = head.lstrip("\ufeff")
     cut = len(raw) > 65536
-    lines = _LINE_BREAK.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    if cut and lines:
-        lines = lines[:-1]  # possibly cut
-    sep = _sniff_separator(lines)
+    sep = _sniff_separator(text, cut)
     preview = preview_rows(text, sep, cut)
     return preview, raw, enc, sep
 

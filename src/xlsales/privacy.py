@@ -430,7 +430,7 @@ def _pseudonymize_csv(src: Path, run: Pseudonymizer, columns, name: str) -> tupl
         text = raw[len(bom):].decode(codec)
     except UnicodeDecodeError:
         raise xio.InputError(xio.Problem(name, "encodage des caractères non reconnu (enregistrez en CSV UTF-8)")) from None
-    sep = xio._sniff_separator(text[:65536].splitlines())
+    sep = xio._sniff_separator(text[:65536], cut=len(text) > 65536)
     records = _split_csv(text, sep, name)
     rows = [[f.value for f in rec] for rec in records]
     h = _header_index(rows)
