@@ -101,3 +101,19 @@ def test_dashboard_page_renders(tmp_path):
     assert image.shape[1] > image.shape[0]  # landscape
     assert image.std() > 10  # text, tables and charts, not an empty page
     assert (image < 128).mean() > 0.01
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "workbooks").glob("*.xlsx")) + sorted((ROOT / "templates").glob("*.xlsm")),
+                         ids=lambda p: p.name)
+def test_ready_made_files_carry_native_formulas_only(path):
+    """What trainers hand to students and finance fills in: no function after Excel 2010, none of our
+    UDFs (a machine without the add-in would show #NAME?), no DATEDIF (undocumented in Excel)."""
+    import openpyxl
+
+    from native_formulas import non_native_cells
+
+    book = openpyxl.load_workbook(path)
+    formulas = sum(1 for ws in book.worksheets for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, str) and c.value.startswith("="))
+    assert formulas > 100
+    assert non_native_cells(book, "DATEDIF") == []

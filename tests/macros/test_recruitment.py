@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import warnings
 from dataclasses import replace
 
@@ -19,6 +18,7 @@ import pandas as pd
 import pytest
 from conftest import requires_libreoffice
 from live_book import officejs_payload, run_live
+from native_formulas import non_native_cells
 
 from xlsales.core import kpi
 from xlsales.core import recruitment as core
@@ -512,13 +512,7 @@ def test_structure(built):
     assert len(wb["Comparaison"]._charts) == 1 and len(wb["Besoins"]._charts) == 1
 
     # formulas: Excel 2010 / LibreOffice 7.4 functions only
-    banned = re.compile(r"(?<![A-Z._])(XLOOKUP|XMATCH|LET|FILTER|LAMBDA|SEQUENCE|MAXIFS|MINIFS|IFS|SORT|SORTBY|UNIQUE|"
-                        r"CONCAT|TEXTJOIN|SWITCH|DATEDIF)\(")
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    assert not banned.search(cell.value.upper()), (ws.title, cell.coordinate, cell.value)
+    assert non_native_cells(wb, "DATEDIF") == []
 
 
 def test_every_formula_is_checked(built):
