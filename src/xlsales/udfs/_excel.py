@@ -51,7 +51,8 @@ def excel_function(description: str, **arg_docs: str):
         @functools.wraps(body)
         def udf(*args, **kwargs):
             try:
-                return to_excel(body(*args, **kwargs))
+                with np.errstate(all="ignore"):  # an overflow becomes #NUM! in the cell, not a warning
+                    return to_excel(body(*args, **kwargs))
             except SalesMathError as error:
                 return error.excel
             except (ValueError, TypeError, ArithmeticError, IndexError, KeyError, OverflowError):
