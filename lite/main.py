@@ -11330,7 +11330,7 @@ def _statement_sheet(name: str, rep: str, e: int, calc_rows: dict, C: dict[str, 
     end = t + 12
     sheet.set(end, 1, "Relevé établi à partir du plan de commissionnement en vigueur ; le détail des calculs figure "
                       "dans la feuille « Calcul ».", style="note")
-    sheet.widths.update({"A": 18, **{col(k): _width(h, 13) for k, (_, h, _) in enumerate(STATEMENT_COLUMNS, start=2)}})
+    sheet.widths.update({"A": 25, **{col(k): _width(h, 13) for k, (_, h, _) in enumerate(STATEMENT_COLUMNS, start=2)}})
     sheet.freeze = f"B{first}"
     sheet.print_setup = PrintSetup(orientation="landscape", fit_width=1, fit_height=1,
                                    area=f"A1:{col(len(STATEMENT_COLUMNS) + 1)}{end}", header="Relevé de rémunération",
