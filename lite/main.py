@@ -9515,11 +9515,6 @@ def _detect_encoding(raw: bytes) -> str:
         return "latin-1"
 
 
-def split_line(line: str, sep: str) -> list[str]:
-    """The values of one CSV line (a stray carriage return ends the record instead of raising)."""
-    return next(csv.reader(_io.StringIO(line, newline=""), delimiter=sep), [])
-
-
 def _sniff_separator(text: str, cut: bool = False) -> str:
     """The separator of a CSV text, from its first records (quotes respected, so a quoted value
     holding a line break or a separator does not count). ``cut``: ``text`` is the head of a longer file.
