@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 __all__ = ["find_soffice", "recalculate", "recalculated_workbook", "error_cells", "LibreOfficeError"]
@@ -90,7 +91,10 @@ def recalculated_workbook(path: str | os.PathLike, outdir: str | os.PathLike | N
     """Recalculate ``path`` and load the values (openpyxl, ``data_only=True``)."""
     import openpyxl
 
-    return openpyxl.load_workbook(recalculate(path, outdir), data_only=True)
+    recalculated = recalculate(path, outdir)
+    with warnings.catch_warnings():  # LibreOffice's conditional-format extensions, which only values need not read
+        warnings.filterwarnings("ignore", message=".*extension is not supported", module="openpyxl")
+        return openpyxl.load_workbook(recalculated, data_only=True)
 
 
 def error_cells(path: str | os.PathLike, outdir: str | os.PathLike | None = None) -> list[tuple[str, str, str]]:
